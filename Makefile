@@ -1,0 +1,98 @@
+# 阳光信访 · Sunshine Petitions
+# `make run` and `make test` do all the set-up on a fresh Debian machine.
+
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+VENDOR := static/vendor
+
+.PHONY: run test test-sqlite test-postgres bench lint typecheck assets deps test-deps system-deps browser-deps postgres env clean
+
+## run: install everything, migrate, load the Wuxi demo and start web + worker on SQLite
+run: deps assets system-deps env
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  阳光信访 is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web and worker)"
+	@echo ""
+	@set -m; $(BIN)/python manage.py db_worker --interval 1 > var/worker.log 2>&1 & WORKER=$$!; \
+	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 0.0.0.0:$(PORT) --noreload
+
+## test: install test dependencies and run the whole suite on SQLite and PostgreSQL
+test: test-deps assets browser-deps postgres
+	@mkdir -p var
+	@rc=0; \
+	echo "=== SQLite ==="; \
+	env -u DATABASE_URL DEBUG=0 $(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS) || rc=1; \
+	echo "=== PostgreSQL ==="; \
+	DATABASE_URL=$(PG_URL) DEBUG=0 $(BIN)/python -m pytest $(PYTEST_ARGS) || rc=1; \
+	exit $$rc
+
+test-sqlite: test-deps assets browser-deps
+	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: test-deps assets browser-deps postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bench: benchmarks on PostgreSQL with generated data (prints figures)
+bench: test-deps postgres
+	$(BIN)/python bench/run.py
+
+lint: test-deps
+	$(BIN)/ruff check .
+
+typecheck: test-deps
+	DEBUG=1 $(BIN)/mypy xinfang config
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.deps
+
+deps: $(VENV)/.deps
+test-deps: $(VENV)/.test-deps
+
+## assets: front-end libraries from npm (lock file), copied into static/ — no CDN
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.package-lock.json
+	@mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/echarts
+	@cp node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/bootstrap/
+	@cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	@cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+
+# Debian packages: CJK fonts for official PDFs.
+system-deps:
+	@dpkg -s fonts-arphic-uming >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-uming fonts-arphic-ukai >/dev/null; }
+
+# Debian's chromium for the Playwright browser tests (never a downloaded browser).
+browser-deps: system-deps
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+
+## env: a local .env with fresh random keys (kept, so the demo data stays readable)
+env:
+	@test -f .env || { printf 'DEBUG=1\nSECRET_KEY=%s\nFIELD_ENCRYPTION_KEY=%s\n' \
+	  "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(40))')" \
+	  "$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')" > .env; echo "wrote .env with new keys"; }
+
+clean:
+	rm -rf var/staticfiles var/test*.sqlite3 $(VENDOR)

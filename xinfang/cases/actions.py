@@ -1,0 +1,225 @@
+"""Everything that writes a case. Each action is one transaction that writes its
+event with it; views and the API call these and nothing else."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from xinfang.lib.crypto import index_field
+from xinfang.lib.text import index_text
+from xinfang.orgs.models import Org, Region
+
+from .attachments import store_attachment
+from .events import record_event
+from .models import (
+    Case,
+    CaseOrg,
+    CasePetitioner,
+    Category,
+    Channel,
+    Petitioner,
+    Purpose,
+    Status,
+    Submission,
+)
+from .numbering import next_case_number
+
+GROUP_THRESHOLD = 5  # 集体访: five or more people
+MAX_REPRESENTATIVES = 5  # a group names at most five representatives (2022 art. 18)
+
+
+@dataclass
+class PetitionerData:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    gender: str = ""
+    is_lead: bool = False
+    is_representative: bool = False
+
+
+@dataclass
+class Registration:
+    """What a registrar records for one submission, already validated by a form."""
+
+    channel: str
+    received_at: datetime
+    title: str
+    content: str
+    demands: str
+    purpose: str
+    category: Category
+    issue_region: Region
+    issue_address: str = ""
+    headcount: int = 1
+    is_urgent: bool = False
+    is_anonymous: bool = False
+    consent_publish: bool = False
+    is_accusation: bool = False
+    is_law_related: bool = False
+    is_first_time: bool = True
+    accused_org: Org | None = None
+    petitioners: list[PetitionerData] = field(default_factory=list)
+    # channel details: postmark_date, letter_received_date, receiving_officer,
+    # caller_number, call_started_at, online_source
+    channel_fields: dict = field(default_factory=dict)
+    attachments: list = field(default_factory=list)  # [(UploadedFile, kind)]
+    client_token: str | None = None
+
+
+def find_or_create_petitioner(data: PetitionerData) -> Petitioner:
+    """The same person is one row: matched by ID number, else by phone and name."""
+    found = None
+    if data.id_number:
+        found = Petitioner.objects.filter(id_number_index=index_field(data.id_number)).first()
+    elif data.phone:
+        found = (
+            Petitioner.objects.filter(phone_index=index_field(data.phone), name=data.name).order_by("id").first()
+        )
+    if found is None:
+        found = Petitioner(name=data.name, gender=data.gender)
+    # Fill in what we learn; never blank out what we knew.
+    for attr in ("id_number", "phone", "address", "gender"):
+        value = getattr(data, attr)
+        if value and getattr(found, attr) != value:
+            setattr(found, attr, value)
+    found.save()
+    return found
+
+
+def earlier_cases_of(id_number: str = "", phone: str = ""):
+    """Cases whose petitioners match this ID number or phone (blind-index lookup)."""
+    indexes = [index_field(v) for v in (id_number, phone) if v]
+    if not indexes:
+        return Case.objects.none()
+    people = Petitioner.objects.filter(id_number_index__in=indexes) | Petitioner.objects.filter(
+        phone_index__in=indexes
+    )
+    return Case.objects.filter(petitioner_links__petitioner__in=people).distinct()
+
+
+def _existing_submission(token: str | None) -> Submission | None:
+    if not token:
+        return None
+    return Submission.objects.filter(client_token=token).select_related("case").first()
+
+
+def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repeat: bool) -> Submission:
+    cf = reg.channel_fields
+    sub = Submission.objects.create(
+        case=case,
+        channel=reg.channel,
+        received_at=reg.received_at,
+        received_by_org=org,
+        registered_by=actor,
+        content=reg.content,
+        is_repeat=is_repeat,
+        client_token=reg.client_token or None,
+        postmark_date=cf.get("postmark_date"),
+        letter_received_date=cf.get("letter_received_date"),
+        headcount=reg.headcount if reg.channel == Channel.VISIT else None,
+        receiving_officer=cf.get("receiving_officer", ""),
+        caller_number=cf.get("caller_number", ""),
+        call_started_at=cf.get("call_started_at"),
+        online_source=cf.get("online_source", ""),
+    )
+    people = [find_or_create_petitioner(p) for p in reg.petitioners]
+    sub.petitioners.set(people)
+    existing = set(CasePetitioner.objects.filter(case=case).values_list("petitioner_id", flat=True))
+    has_lead = CasePetitioner.objects.filter(case=case, is_lead=True).exists()
+    for person, data in zip(people, reg.petitioners, strict=True):
+        if person.pk not in existing:
+            CasePetitioner.objects.create(
+                case=case,
+                petitioner=person,
+                is_lead=data.is_lead and not has_lead,
+                is_representative=data.is_representative,
+            )
+            existing.add(person.pk)
+    for upload, kind in reg.attachments:
+        store_attachment(upload, case=case, submission=sub, kind=kind, actor=actor)
+    return sub
+
+
+def register_case(reg: Registration, *, actor, org: Org) -> Submission:
+    """Register a new case from one submission. Idempotent on `client_token`:
+    a retried form returns the submission it already created."""
+    with transaction.atomic():
+        done = _existing_submission(reg.client_token)
+        if done is not None:
+            return done
+        now = timezone.now()
+        year = timezone.localtime(reg.received_at).year
+        case = Case.objects.create(
+            number=next_case_number(org.region_id, year),
+            numbering_region_id=org.region_id,
+            title=reg.title,
+            content=reg.content,
+            demands=reg.demands,
+            purpose=reg.purpose,
+            category=reg.category,
+            issue_region=reg.issue_region,
+            issue_address=reg.issue_address,
+            channel=reg.channel,
+            headcount=reg.headcount,
+            is_group=reg.headcount >= GROUP_THRESHOLD,
+            is_urgent=reg.is_urgent,
+            is_anonymous=reg.is_anonymous,
+            consent_publish=reg.consent_publish,
+            is_accusation=reg.is_accusation or reg.purpose == Purpose.ACCUSATION,
+            is_law_related=reg.is_law_related,
+            is_first_time=reg.is_first_time,
+            accused_org=reg.accused_org,
+            status=Status.REGISTERED,
+            registered_org=org,
+            current_org=org,
+            registered_by=actor,
+            registered_at=reg.received_at,
+            search_text=index_text(reg.title, reg.content, reg.demands),
+        )
+        CaseOrg.objects.create(case=case, org=org, relation="registered")
+        sub = _make_submission(case, reg, actor=actor, org=org, is_repeat=False)
+        record_event(
+            case,
+            "register",
+            actor=actor,
+            org=org,
+            at=now,
+            to_status=Status.REGISTERED,
+            note=f"{org.name}登记{Channel(reg.channel).label}，编号 {case.number}",
+            payload={"channel": reg.channel, "submission": sub.pk},
+            is_public=True,
+        )
+        return sub
+
+
+def attach_repeat(case: Case, reg: Registration, *, actor, org: Org) -> Submission:
+    """Attach a submission to an existing case as a repeat (重复信访) instead of
+    opening a new case. The case's own content stays as first registered."""
+    with transaction.atomic():
+        done = _existing_submission(reg.client_token)
+        if done is not None:
+            return done
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        sub = _make_submission(locked, reg, actor=actor, org=org, is_repeat=True)
+        Case.objects.filter(pk=locked.pk).update(
+            submission_count=F("submission_count") + 1,
+            is_urgent=locked.is_urgent or reg.is_urgent,
+            is_first_time=False,
+            updated_at=timezone.now(),
+        )
+        CaseOrg.objects.get_or_create(case=locked, org=org, defaults={"relation": "received_repeat"})
+        record_event(
+            locked,
+            "repeat",
+            actor=actor,
+            org=org,
+            note=f"{org.name}收到{Channel(reg.channel).label}，作为重复信访件并入本事项",
+            payload={"channel": reg.channel, "submission": sub.pk},
+            is_public=True,
+        )
+        return sub

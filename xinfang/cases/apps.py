@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "xinfang.cases"
+    label = "cases"
+    verbose_name = "信访事项"

@@ -1,0 +1,28 @@
+"""Readable case numbers, unique per region and year: 320213-2026-000123."""
+
+from django.db import IntegrityError, connection, transaction
+
+from .models import CaseCounter
+
+
+def next_case_number(region_code: str, year: int) -> str:
+    """Hand out the next number. Must run inside the registering transaction so a
+    rolled-back registration also gives its number back.
+
+    One `UPDATE … RETURNING` increments and reads atomically: PostgreSQL locks
+    the counter row until commit, SQLite serialises writers (IMMEDIATE
+    transactions), so two registrations can never read the same value."""
+    table = CaseCounter._meta.db_table
+    sql = f"UPDATE {table} SET last_value = last_value + 1 WHERE region_id = %s AND year = %s RETURNING last_value"  # noqa: S608 - table name is ours
+    with connection.cursor() as cur:
+        cur.execute(sql, [region_code, year])
+        row = cur.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    CaseCounter.objects.create(region_id=region_code, year=year, last_value=0)
+            except IntegrityError:
+                pass  # another registration created the row first; fine
+            cur.execute(sql, [region_code, year])
+            row = cur.fetchone()
+    return f"{region_code}-{year}-{row[0]:06d}"

@@ -1,0 +1,129 @@
+"""Read side of cases: inbox filters and keyset pagination.
+
+Pages are cut by (registered_at, id) instead of OFFSET, so page 5,000 costs the
+same as page 1 on a million rows; the total is counted only up to a cap."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from xinfang.orgs.access import involved_org_ids, visible_cases
+from xinfang.orgs.models import Region
+
+from .models import Case, Category, Channel, Status
+from .search import filter_by_text
+
+PAGE_SIZE = 20
+COUNT_CAP = 1000
+
+
+class InboxFilter(forms.Form):
+    scope = forms.ChoiceField(choices=[("mine", "待本单位办理"), ("all", "全部可见")], required=False)
+    q = forms.CharField(label="全文检索", required=False, max_length=100)
+    status = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *Status.choices], required=False)
+    channel = forms.ChoiceField(label="信访形式", choices=[("", "全部形式"), *Channel.choices], required=False)
+    category = forms.CharField(label="内容分类", required=False)
+    region = forms.CharField(label="问题属地", required=False)
+    date_from = forms.DateField(label="起始日期", required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}),
+                                error_messages={"invalid": "起始日期无效"})
+    date_to = forms.DateField(label="截止日期", required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"invalid": "截止日期无效"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cats = Category.objects.filter(parent__isnull=True).order_by("code")
+        self.fields["category"].widget = forms.Select(choices=[("", "全部分类"), *[(c.code, c.name) for c in cats]])
+        for f in self.fields.values():
+            cls = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
+            f.widget.attrs.setdefault("class", cls)
+
+
+def filtered_cases(user, data: dict) -> QuerySet[Case]:
+    qs = visible_cases(user)
+    if data.get("scope", "mine") != "all":
+        qs = qs.filter(current_org_id__in=involved_org_ids(user))
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("channel"):
+        qs = qs.filter(channel=data["channel"])
+    if data.get("category"):
+        qs = qs.filter(Q(category__code=data["category"]) | Q(category__parent__code=data["category"]))
+    if data.get("region"):
+        code = data["region"]
+        qs = qs.filter(issue_region_id__gte=code, issue_region_id__lt=code + "\uffff")
+    if data.get("date_from"):
+        qs = qs.filter(registered_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(registered_at__date__lte=data["date_to"])
+    if data.get("q"):
+        qs = filter_by_text(qs, data["q"])
+    return qs
+
+
+@dataclass
+class Page:
+    rows: list[Case]
+    next_cursor: str | None
+    prev_cursor: str | None
+    count: int
+    count_capped: bool
+
+
+def _cursor(case: Case) -> str:
+    return f"{case.registered_at.isoformat()}_{case.pk}"
+
+
+def _parse_cursor(raw: str | None) -> tuple[datetime, int] | None:
+    if not raw or "_" not in raw:
+        return None
+    ts, _, pk = raw.rpartition("_")
+    when = parse_datetime(ts)
+    if when is None or not pk.isdigit():
+        return None
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return when, int(pk)
+
+
+def keyset_page(qs: QuerySet[Case], after: str | None = None, before: str | None = None,
+                size: int = PAGE_SIZE) -> Page:
+    qs = qs.select_related("category", "category__parent", "issue_region", "current_org")
+    a, b = _parse_cursor(after), _parse_cursor(before)
+    if b:
+        when, pk = b
+        rows = list(
+            qs.filter(Q(registered_at__gt=when) | Q(registered_at=when, pk__gt=pk))
+            .order_by("registered_at", "pk")[: size + 1]
+        )
+        has_newer = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        has_older = True
+    else:
+        page_qs = qs.order_by("-registered_at", "-pk")
+        if a:
+            when, pk = a
+            page_qs = page_qs.filter(Q(registered_at__lt=when) | Q(registered_at=when, pk__lt=pk))
+        rows = list(page_qs[: size + 1])
+        has_older = len(rows) > size
+        rows = rows[:size]
+        has_newer = a is not None
+    count = qs.order_by()[: COUNT_CAP + 1].count()
+    return Page(
+        rows=rows,
+        next_cursor=_cursor(rows[-1]) if rows and has_older else None,
+        prev_cursor=_cursor(rows[0]) if rows and has_newer else None,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+    )
+
+
+def region_children(code: str | None) -> list[Region]:
+    if not code:
+        return list(Region.objects.filter(level=1))
+    return list(Region.objects.filter(parent_id=code))
