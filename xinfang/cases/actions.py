@@ -4,7 +4,7 @@ event with it; views and the API call these and nothing else."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -87,7 +87,12 @@ def find_or_create_petitioner(data: PetitionerData) -> Petitioner:
         value = getattr(data, attr)
         if value and getattr(found, attr) != value:
             setattr(found, attr, value)
-    found.save()
+    try:
+        with transaction.atomic():
+            found.save()
+    except IntegrityError:
+        # Someone registered the same ID number a moment ago: that row is the person.
+        found = Petitioner.objects.get(id_number_index=index_field(data.id_number))
     return found
 
 

@@ -87,6 +87,13 @@ class Petitioner(models.Model):
     class Meta:
         verbose_name = "信访人"
         verbose_name_plural = "信访人"
+        constraints = [
+            # One row per real person: two registrars typing the same ID at once
+            # must not create two people.
+            models.UniqueConstraint(
+                fields=["id_number_index"], condition=~models.Q(id_number_index=""), name="petitioner_unique_id"
+            )
+        ]
 
     def __str__(self) -> str:
         from xinfang.lib.masking import mask_name

@@ -252,6 +252,10 @@ class Ctx(dict):
         self.place = place
         self.group = group
         self.scenario_vars = scenario_vars or {}
+        # "story" alignment: pools with as many alternatives as the first fact
+        # slot are read at the same index, so parallel stories stay coherent.
+        self.story = 0
+        self.n_story = 0
 
     def __missing__(self, key: str) -> str:
         if key in self.scenario_vars:
@@ -278,6 +282,12 @@ class Ctx(dict):
 
     def pick(self, pool: list[str]) -> str:
         return self.fill(self.rng.choice(pool))
+
+    def pick_story(self, pool: list[str]) -> str:
+        """Like :meth:`pick`, but aligned with the chosen story when possible."""
+        if self.n_story > 1 and len(pool) == self.n_story:
+            return self.fill(pool[self.story])
+        return self.pick(pool)
 
     def num(self, a: int, b: int) -> int:
         return self.rng.randint(a, b)
@@ -487,7 +497,15 @@ GENERATORS["training"] = _shop(["教育", "培训中心", "英语", "艺术培�
 GENERATORS["beauty"] = _shop(["美容院", "美发店", "美容美体", "养生馆"])
 GENERATORS["market"] = _shop(["农贸市场", "菜场"])
 GENERATORS["hotel"] = _shop(["大酒店", "宾馆", "快捷酒店", "民宿"])
+GENERATORS["pharmacy"] = _shop(["大药房", "药店", "医药连锁店"])
+GENERATORS["dschool"] = _shop(["驾校", "驾驶培训学校"])
+GENERATORS["farm_store"] = _shop(["农资店", "农资经营部", "种子店"])
 GENERATORS["agency"] = _shop(["旅行社", "国际旅行社"])
+
+
+@gen("law_firm")
+def _g_law_firm(c: Ctx) -> str:
+    return f"江苏{c.rng.choice(FIRM_HEADS)}律师事务所"
 
 
 @gen("scenic")
@@ -584,6 +602,11 @@ def _g_date_old(c: Ctx) -> str:
 def _g_duration(c: Ctx) -> str:
     return c.rng.choice(["三个多月", "半年多", "一年多", "两个多月", "大半年", "四个月",
                          "一个多月", "两年多", "五个多月", "快一年"])
+
+
+@gen("work_years")
+def _g_work_years(c: Ctx) -> str:
+    return c.rng.choice(["三年多", "五年", "七八年", "十来年", "两年", "六年多", "一年多"])
 
 
 @gen("days")
