@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tests.conftest import valid_id
 from xinfang.cases.actions import PetitionerData, Registration, register_case
-from xinfang.cases.models import Case, Category, CaseOrg
+from xinfang.cases.models import Case, CaseOrg, Category
 from xinfang.cases.queries import filtered_cases
 from xinfang.orgs.access import can_see_identity, get_case_for_user, visible_cases
 from xinfang.orgs.models import Region

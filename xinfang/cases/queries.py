@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from django import forms
 from django.db.models import Q, QuerySet
 
-from xinfang.orgs.access import involved_org_ids, visible_cases
+from xinfang.orgs.access import involved_org_ids, region_scopes, visible_cases
 from xinfang.orgs.models import Region
 
 from .models import Case, Category, Channel, Status
@@ -34,13 +34,33 @@ class InboxFilter(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}),
                               error_messages={"invalid": "截止日期无效"})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         cats = Category.objects.filter(parent__isnull=True).order_by("code")
         self.fields["category"].widget = forms.Select(choices=[("", "全部分类"), *[(c.code, c.name) for c in cats]])
+        self.fields["region"].widget = forms.Select(choices=[("", "全部区域"), *region_filter_choices(user)])
         for f in self.fields.values():
             cls = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
             f.widget.attrs.setdefault("class", cls)
+
+
+def region_filter_choices(user) -> list[tuple[str, str]]:
+    """The regions a viewer can narrow to: their scope and two levels below it."""
+    scopes = sorted(region_scopes(user)) if user is not None else []
+    if not scopes:
+        return []
+    choices = []
+    for code in scopes:
+        top = Region.objects.filter(pk=code).first()
+        if top is None:
+            continue
+        choices.append((top.code, top.name))
+        for child in Region.objects.filter(parent=top).order_by("code"):
+            choices.append((child.code, "　" + child.name))
+            if top.level >= 2:
+                for grandchild in Region.objects.filter(parent=child).order_by("code"):
+                    choices.append((grandchild.code, "　　" + grandchild.name))
+    return choices
 
 
 def filtered_cases(user, data: dict) -> QuerySet[Case]:

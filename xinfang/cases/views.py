@@ -23,7 +23,7 @@ REGISTRAR_ROLES = {Role.REGISTRAR, Role.HANDLER, Role.LEADER}
 
 @require_GET
 def inbox(request):
-    form = InboxFilter(request.GET or None)
+    form = InboxFilter(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = keyset_page(filtered_cases(request.user, data), request.GET.get("after"), request.GET.get("before"))
     params = request.GET.copy()

@@ -4,6 +4,7 @@ Real structure, invented people: 江苏省 → 无锡市 → its five districts 
 county-level cities → every town and street, each with its government, its
 petition bureau and the usual departments."""
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from xinfang.accounts.models import User
@@ -44,7 +45,7 @@ COUNTY_DEPARTMENTS = [
     ("shijian", "市场监督管理局"),
 ]
 
-DEMO_PASSWORD = "Xinfang@2026"  # demo only; printed by `make run`
+DEMO_PASSWORD = "Xinfang@2026"  # noqa: S105 - demo only; printed by `make run`
 
 
 def _org(name, kind, region, parent=None, superior=None, remit="", **extra) -> Org:
@@ -124,6 +125,16 @@ DEMO_USERS = [
 ]
 
 
+# 三权分立: the system admin maintains regions, orgs, categories and accounts
+# (superuser in the demo); the security admin manages accounts and their roles;
+# the auditor may only read.
+ADMIN_PERMISSIONS = {
+    Role.SECADMIN: ["view_user", "change_user", "view_membership", "change_membership", "add_membership",
+                    "delete_membership", "view_org"],
+    Role.AUDITOR: ["view_user", "view_membership", "view_org", "view_region"],
+}
+
+
 @transaction.atomic
 def create_demo_users(keys: dict[str, Org], password: str = DEMO_PASSWORD) -> list[tuple[str, str, str, str]]:
     """Create the demo accounts if missing. Returns (username, name, org, role) rows."""
@@ -138,5 +149,7 @@ def create_demo_users(keys: dict[str, Org], password: str = DEMO_PASSWORD) -> li
             user.save()
         org = keys[org_key]
         Membership.objects.get_or_create(user=user, org=org, role=role)
+        if role in ADMIN_PERMISSIONS:
+            user.user_permissions.add(*Permission.objects.filter(codename__in=ADMIN_PERMISSIONS[role]))
         rows.append((username, full_name, org.name, Role(role).label))
     return rows

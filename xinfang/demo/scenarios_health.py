@@ -7,7 +7,7 @@ from xinfang.demo.scenarios_base import S
 SCENARIOS = [
     # --- WSJS.01 医疗纠纷 ---------------------------------------------------
     S("WSJS.01", "claim", "patient", group=0.3, weight=1.5,
-      titles=["{hospital}误诊延误治疗", "反映{hospital}手术后患者死亡问题", "对{hospital}诊疗过程有异议"],
+      titles=["{hospital}误诊延误治疗", "反映{hospital}手术后患者死亡问题"],
       facts=[
           ["{date}，我父亲因为胸闷去{hospital}急诊，医生只开了点药就让回家。",
            "我母亲{date}在{hospital}做了胆囊切除手术，医生说是个小手术。"],

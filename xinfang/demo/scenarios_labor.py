@@ -28,8 +28,7 @@ SCENARIOS = [
                "要求总包单位先行垫付农民工工资。"],
       keywords=["农民工", "工资"]),
     S("LDSB.01", "claim", "worker", group=0.6, weight=1.5,
-      titles=["{company_s}拖欠员工{duration}工资", "{company_s}老板跑路，工人工资没着落",
-              "反映{company_s}长期拖欠工资"],
+      titles=["{company_s}拖欠员工{duration}工资", "{company_s}老板跑路，工人工资没着落"],
       facts=[
           ["{wo}在{company}上班，从{date}开始，公司就以效益不好为由，工资一拖再拖。",
            "{company}{date_recent}突然停产，{boss}人找不到了，{n_workers}员工的工资都没发。"],
@@ -76,7 +75,7 @@ SCENARIOS = [
       keywords=["养老保险", "转移接续"]),
     # --- LDSB.03 劳动关系 ---------------------------------------------------
     S("LDSB.03", "claim", "worker",
-      titles=["{company_s}违法辞退不给补偿", "怀孕后被公司变相辞退", "被公司无故开除要求赔偿"],
+      titles=["{company_s}违法辞退不给补偿", "怀孕后被公司变相辞退"],
       facts=[
           ["我在{company}做{job}，干了{work_years}，{date_recent}公司突然通知我不用来上班了。",
            "我{date}告诉公司我怀孕了，没过多久人事就找我谈话，让我主动辞职。"],

@@ -8,7 +8,7 @@ SCENARIOS = [
     # --- SMLY.01 旅游市场 ---------------------------------------------------
     S("SMLY.01", "claim", "consumer", group=0.3,
       vars={"tour": ["99", "128", "168"]},
-      titles=["{agency}低价团强制购物", "在{scenic}附近吃饭被宰客", "{agency}擅自变更旅游行程"],
+      titles=["{agency}低价团强制购物", "在{scenic}附近吃饭被宰客"],
       facts=[
           ["{date}我带父母报了{agency}的一日游，每人{tour}元，去{scenic}。",
            "{date_recent}{wojia}在{scenic}附近一家饭店吃饭，点了几个家常菜结账要{money_s}。"],
@@ -28,7 +28,7 @@ SCENARIOS = [
       keywords=["景区", "旅游"]),
     # --- SMLY.02 预付卡消费 -------------------------------------------------
     S("SMLY.02", "claim", "consumer", group=0.5,
-      titles=["{gym}突然关门，会员卡余额退不了", "{beauty}办卡后人去楼空", "预付卡商家跑路，消费者求助"],
+      titles=["{gym}突然关门，会员卡余额退不了", "{beauty}换老板后不认预付卡"],
       facts=[
           ["{date}我在{road}的{gym}办了一张年卡，花了{money_s}。",
            "{beauty}的店员天天打电话让我充值，{date}我充了{money_m}。"],

@@ -31,15 +31,8 @@ from xinfang.demo import (
     scenarios_social,
     scenarios_transport,
 )
-from xinfang.demo.scenarios_base import (
-    PURPOSES,
-    Ctx,
-    Place,
-    Scenario,
-    random_address,
-    random_person,
-    random_place,
-)
+from xinfang.demo.scenarios_base import PURPOSES, Ctx, Scenario
+from xinfang.demo.scenarios_names import Place, random_address, random_person, random_place
 
 __all__ = [
     "PURPOSES", "URGENT_MARKERS", "Place", "PetitionText", "generate_text",
@@ -190,6 +183,35 @@ OPENINGS: dict[str, tuple[list[str], list[str]]] = {
     ], ["我们是{estate}的居民，", ""]),
 }
 
+# role -> background sentences that set the scene (optional, long texts).
+BACKGROUNDS: dict[str, list[str]] = {
+    "resident": ["{wojia}在这里住了{years}，以前环境一直挺好的。", "小区里住的大多是老年人，年轻人白天都去上班了。",
+                 "我身体不好，有高血压，平时需要安静休养。", "这一片是老城区，房子旧，住户多，问题也多。"],
+    "owner": ["当初买这套房子，掏空了两代人的积蓄，还背了三十年房贷。", "小区一共{n_hh}，入住率已经很高了。",
+              "{wojia}是刚需买房，一家老小都指望着这套房子。"],
+    "worker": ["我家里上有老下有小，全靠我一个人在外面打工挣钱。", "{wo}都是靠力气吃饭的人，没什么文化，也不懂法律。",
+               "在无锡干了{work_years}，一直本本分分做事。"],
+    "parent": ["孩子正是长身体、打基础的时候，家长都很焦虑。", "{wo}做家长的平时工作忙，对孩子在学校的情况了解不多。",
+               "孩子平时性格内向，有事也不太愿意跟家里说。"],
+    "patient": ["家里为了看病，已经花光了积蓄。", "老人一辈子没进过几次医院，这次真是把全家都吓坏了。"],
+    "villager": ["{wo}祖祖辈辈都住在这个村里，靠种地过日子。", "村里现在留下来的大多是老人，年轻人都出去打工了。",
+                 "{wojia}一共{n_small}口人，主要收入就靠这几亩地。"],
+    "consumer": ["我平时买东西都很注意，这次实在是没想到。", "钱不算多，但这口气咽不下去。"],
+    "elder": ["我身体不好，有高血压、糖尿病，每个月光吃药就要几百块。", "老伴走得早，儿女都在外地。",
+              "我年轻时在厂里干了一辈子，从来没给组织添过麻烦。"],
+    "citizen": ["我是土生土长的无锡人，一直觉得无锡是个讲道理的地方。", "我平时很少给政府添麻烦，这次实在是憋不住了。",
+                "这件事说大不大，说小不小，但确实影响到了老百姓的切身利益。"],
+    "driver": ["开车是{wojia}唯一的收入来源。", "每天起早贪黑，挣的都是辛苦钱。"],
+    "entrepreneur": ["{wo}是小本经营，利润本来就薄。", "企业现在有{n_workers}员工，大家都指望着这份工资养家。"],
+    "staff": ["我在这个岗位上干了{work_years}，一直兢兢业业。", "平时工作任务很重，经常加班加点。"],
+    "informant": ["我反映的情况，周围很多群众都知道，只是大家不敢说。", "我考虑了很久，才决定实名反映。"],
+    "suggester": ["平时我比较关注城市建设，也经常和邻居们聊起这些事。"],
+}
+TIMELINES = [
+    "这件事从{date}拖到现在，一直没有解决。", "前前后后已经{duration}了，问题还是老样子。",
+    "算起来已经{duration}了，{wo}等得实在心焦。", "一拖就是{duration}，谁也给不出个准话。",
+]
+
 ATTEMPTS = [
     "之前打过12345热线，回复说已经转交相关部门，可到现在也没人来处理。",
     "{date_recent}{wo}去社区反映过，社区说这事他们管不了。",
@@ -277,25 +299,39 @@ def _compose_content(ctx: Ctx, sc: Scenario, register: str, urgent: bool) -> str
     rng = ctx.rng
     opt_prob = {"terse": 0.15, "normal": 0.6, "long": 0.95}[register]
     # (drop priority, text): higher priorities are dropped first when too long
-    body: list[tuple[int, str]] = [(0, _opening(ctx, sc, register))]
+    opening = _opening(ctx, sc, register)
+    body: list[tuple[int, str]] = [(0, opening)]
+    claimish = sc.purpose in ("claim", "appeal")
+    background = ""
+    if sc.role in BACKGROUNDS and rng.random() < {"terse": 0.0, "normal": 0.25, "long": 0.75}[register]:
+        background = ctx.pick(BACKGROUNDS[sc.role])
+        if opening:  # without an opening it follows the first fact instead
+            body.append((3, background))
+            background = ""
     for slot in sc.facts:
         optional = slot[0] == "?"
         alternatives = slot[1:] if optional else slot
         if optional and rng.random() >= opt_prob:
             continue
         body.append((1 if optional else 0, ctx.pick_story(alternatives)))
-    if sc.purpose in ("claim", "appeal"):
+        if background:
+            body.append((3, background))
+            background = ""
+    if claimish and rng.random() < {"terse": 0.0, "normal": 0.25, "long": 0.7}[register]:
+        body.append((3, ctx.pick(TIMELINES)))
+    if claimish:
         n_attempts = {"terse": rng.choice([0, 0, 1]), "normal": rng.choice([0, 1, 1, 2]),
-                      "long": rng.choice([1, 2, 2])}[register]
+                      "long": rng.choice([2, 2, 3])}[register]
         own = list(sc.attempts)
         rng.shuffle(own)
-        generic = rng.sample(ATTEMPTS, k=2)
+        generic = rng.sample(ATTEMPTS, k=3)
         for text in (own + generic)[:n_attempts]:
             body.append((2, ctx.fill(text)))
         if register != "terse" and rng.random() < (0.8 if register == "long" else 0.35):
             body.append((3, ctx.pick_story(sc.impacts) if sc.impacts else ctx.pick(IMPACTS)))
-        if register != "terse" and rng.random() < (0.85 if register == "long" else 0.3):
-            body.append((3, ctx.pick(EMOTIONS)))
+        n_emotions = {"terse": 0, "normal": int(rng.random() < 0.3), "long": rng.choice([1, 1, 2])}[register]
+        for text in rng.sample(EMOTIONS, k=n_emotions):
+            body.append((3, ctx.fill(text)))
     if urgent:
         body.append((0, ctx.pick(URGENT_PHRASES)))
     if urgent:
@@ -323,6 +359,29 @@ def _compose_content(ctx: Ctx, sc: Scenario, register: str, urgent: bool) -> str
     return content[:hi]
 
 
+_TITLE_STARTS = ("关于", "反映", "咨询", "请问", "建议", "举报", "实名", "感谢", "表扬", "为", "申请", "对", "申诉")
+_TITLE_TAILS = ["，请求帮助", "，盼解决", "，望领导重视", "，求助", "，请求处理"]
+
+
+def _decorate_title(ctx: Ctx, sc: Scenario, title: str) -> str:
+    """Vary how a citizen frames the same subject line."""
+    rng = ctx.rng
+    roll = rng.random()
+    plain = not title.startswith(_TITLE_STARTS)
+    if plain and roll < 0.12:
+        candidate = f"关于{title}" if title.endswith("问题") else f"关于{title}的问题"
+    elif plain and roll < 0.22 and sc.purpose not in ("inquiry", "suggestion", "other"):
+        candidate = "反映" + title
+    elif roll < 0.36 and sc.purpose in ("claim", "appeal"):
+        candidate = title + rng.choice(_TITLE_TAILS)
+    elif plain and roll < 0.44 and ctx.place.street not in title:
+        candidate = ctx.place.street + title
+    else:
+        candidate = title
+    lo, hi = TITLE_LEN
+    return candidate if lo <= len(candidate) <= hi else title
+
+
 def _title(ctx: Ctx, sc: Scenario, urgent: bool) -> str:
     lo, hi = TITLE_LEN
     templates = list(sc.titles)
@@ -332,7 +391,7 @@ def _title(ctx: Ctx, sc: Scenario, urgent: bool) -> str:
         templates.insert(0, sc.titles[ctx.story])
     title = ""
     for template in templates:
-        title = ctx.fill(template)
+        title = _decorate_title(ctx, sc, ctx.fill(template))
         if urgent and ctx.rng.random() < 0.4:
             title = ctx.rng.choice(["紧急求助：", "（急）", "急！"]) + title
         if lo <= len(title) <= hi:
