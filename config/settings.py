@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "xinfang.accounts",
     "xinfang.orgs",
     "xinfang.cases",
+    "xinfang.rules",
+    "xinfang.notifications",
     "xinfang.demo",
 ]
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("xinfang.accounts.urls")),
     path("cases/", include("xinfang.cases.urls")),
     path("orgs/", include("xinfang.orgs.urls")),
+    path("rules/", include("xinfang.rules.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -59,8 +59,35 @@
     });
   }
 
+  // Earlier cases of the petitioner (htmx panel): its radios set the hidden
+  // `repeat_of`. Every lookup re-renders the panel with "不并入" ticked — including
+  // the lookup fired when the ID field loses focus because the registrar clicks a
+  // case — so after each swap the radios are set back from the hidden field, and a
+  // case no longer offered is dropped: what is ticked is what gets submitted.
+  function syncRepeatChoice() {
+    const hidden = document.getElementById("id_repeat_of");
+    const panel = document.getElementById("earlier-cases");
+    if (!hidden || !panel) return;
+    const chosen = Array.from(panel.querySelectorAll("input[name=repeat_choice]"))
+      .find((r) => r.value && r.value === hidden.value);
+    if (chosen) chosen.checked = true; else hidden.value = "";
+  }
+
+  function initRepeatChoice() {
+    const hidden = document.getElementById("id_repeat_of");
+    if (!hidden) return;
+    document.addEventListener("htmx:afterSettle", (e) => {
+      if (e.detail && e.detail.target && e.detail.target.id === "earlier-cases") syncRepeatChoice();
+    });
+    if (!hidden.value) return;
+    // The form came back with errors while a repeat was chosen: show the panel again.
+    const filled = Array.from(document.querySelectorAll("#petitioner-forms input[hx-get]")).find((i) => i.value.trim());
+    if (filled && window.htmx) window.htmx.trigger(filled, "change"); else hidden.value = "";
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll(".region-picker").forEach(initRegionPicker);
     initPetitionerForms();
+    initRepeatChoice();
   });
 })();

@@ -11,7 +11,9 @@ from django.utils import timezone
 from xinfang.lib.crypto import index_field
 from xinfang.lib.text import index_text
 from xinfang.orgs.models import Org, Region
+from xinfang.rules import clocks
 
+from . import special
 from .attachments import store_attachment
 from .events import record_event
 from .models import (
@@ -188,7 +190,7 @@ def register_case(reg: Registration, *, actor, org: Org) -> Submission:
         )
         CaseOrg.objects.create(case=case, org=org, relation="registered")
         sub = _make_submission(case, reg, actor=actor, org=org, is_repeat=False)
-        record_event(
+        event = record_event(
             case,
             "register",
             actor=actor,
@@ -199,6 +201,11 @@ def register_case(reg: Registration, *, actor, org: Org) -> Submission:
             payload={"channel": reg.channel, "submission": sub.pk},
             is_public=True,
         )
+        # A bureau must dispose within 15 days; an org receiving directly must
+        # decide on acceptance within 15 days (2022 art. 22, 23).
+        clocks.start_clock(case, "dispose" if org.is_bureau else "accept", at=reg.received_at)
+        special.on_register(case, reg, org=org, actor=actor, event=event)
+        clocks.refresh_next_due(case)
         return sub
 
 
@@ -209,7 +216,7 @@ def attach_repeat(case: Case, reg: Registration, *, actor, org: Org) -> Submissi
         done = _existing_submission(reg.client_token)
         if done is not None:
             return done
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = Case.objects.select_for_update().select_related("current_org").get(pk=case.pk)
         sub = _make_submission(locked, reg, actor=actor, org=org, is_repeat=True)
         Case.objects.filter(pk=locked.pk).update(
             submission_count=F("submission_count") + 1,
@@ -227,4 +234,5 @@ def attach_repeat(case: Case, reg: Registration, *, actor, org: Org) -> Submissi
             payload={"channel": reg.channel, "submission": sub.pk},
             is_public=True,
         )
+        special.on_repeat(locked, sub, org=org, actor=actor)
         return sub

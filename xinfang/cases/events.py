@@ -4,11 +4,25 @@ from django.utils import timezone
 
 from .models import Case, CaseEvent
 
-ACTION_LABELS = {
+# Actions that are not transitions of the procedure table.
+OTHER_LABELS = {
     "register": "登记",
     "repeat": "重复信访件并入",
+    "repeat_refused": "重复信访不再受理",
+    "repeat_declined_above": "下级正在办理，不予受理",
     "attach": "上传附件",
+    "urgent_alert": "重大紧急事项报告",
+    "level_skipping": "越级走访提示",
+    "extend": "延期",
+    "clock_recomputed": "期限重新计算",
 }
+
+
+def action_label(action: str) -> str:
+    from .workflow import BY_NAME
+
+    t = BY_NAME.get(action)
+    return t.label if t else OTHER_LABELS.get(action, action)
 
 
 def record_event(
@@ -17,6 +31,7 @@ def record_event(
     *,
     actor=None,
     org=None,
+    org_id: int | None = None,
     note: str = "",
     payload: dict | None = None,
     is_public: bool = False,
@@ -28,7 +43,7 @@ def record_event(
         case=case,
         at=at or timezone.now(),
         actor=actor,
-        org=org,
+        org_id=org.pk if org is not None else org_id,
         action=action,
         from_status=from_status,
         to_status=to_status,

@@ -40,6 +40,7 @@ class Status(models.TextChoices):
     FORWARDED = "forwarded", "已转送待受理"
     ASSIGNED = "assigned", "已交办待受理"
     ACCEPTED = "accepted", "已受理办理中"
+    REPLY_PENDING = "reply_pending", "答复待签发"
     DECLINED = "declined", "不予受理"
     REDIRECTED = "redirected", "已告知其他途径"
     REPLIED = "replied", "已答复"
@@ -49,6 +50,7 @@ class Status(models.TextChoices):
     TERMINATED = "terminated", "已终结"
     CLOSED = "closed", "已归档"
     REFUSED_REPEAT = "refused_repeat", "不再受理"
+    MERGED = "merged", "已并入其他事项"
 
 
 class Category(models.Model):
@@ -140,6 +142,11 @@ class Case(models.Model):
     is_accusation = models.BooleanField("检举控告", default=False)
     is_law_related = models.BooleanField("涉法涉诉", default=False)
     is_first_time = models.BooleanField("初次信访", default=True)
+    is_level_skipping = models.BooleanField("越级走访", default=False)
+    simple_procedure = models.BooleanField("简易办理", default=False)
+    merged_into = models.ForeignKey(
+        "self", verbose_name="并入事项", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_cases"
+    )
     accused_org = models.ForeignKey(
         Org, verbose_name="被检举控告单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -316,3 +323,11 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("CaseEvent is append-only")
+
+
+from .models_procedure import (  # noqa: E402,F401 - registers the procedure models with this app
+    Assignment,
+    Evaluation,
+    ExtensionRequest,
+    ReplyLetter,
+)

@@ -11,8 +11,9 @@ from xinfang.lib.phone import InvalidPhone, validate_phone
 from xinfang.orgs.access import case_seats, get_case_for_user, visible_cases
 from xinfang.orgs.models import Org, Role
 
+from . import workflow_engine as engine
 from .actions import attach_repeat, earlier_cases_of, register_case
-from .events import ACTION_LABELS
+from .events import action_label
 from .forms import CaseForm, PetitionerFormSet, petitioner_data
 from .models import Attachment, Channel
 from .presenters import petitioners_for
@@ -46,9 +47,14 @@ def case_detail(request, case_id: int):
     people, full_identity = petitioners_for(request.user, case)
     events = list(case.events.select_related("actor", "org"))
     for e in events:
-        e.label = ACTION_LABELS.get(e.action, e.action)
+        e.label = action_label(e.action)
     return render(request, "cases/detail.html", {
         "case": case,
+        "actions": engine.available(request.user, case),
+        "clocks": case.clocks.order_by("started_at", "id"),
+        "letters": case.letters.select_related("org", "signed_by").order_by("drafted_at"),
+        "evaluations": case.evaluations.select_related("org").order_by("at"),
+        "assignments": case.assignments.select_related("from_org", "to_org").order_by("created_at"),
         "people": people,
         "full_identity": full_identity,
         "events": events,

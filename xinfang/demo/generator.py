@@ -55,7 +55,7 @@ CHANNEL_WEIGHTS = [45, 20, 20, 15]
 CHANNEL_LABELS = {"letter": "来信", "visit": "来访", "call": "来电", "online": "网上信访"}
 ONLINE_SOURCES = (["web", "mobile", "mailbox", "kiosk", "proxy"], [35, 45, 12, 5, 3])
 # Where each channel gets registered: (county bureau, city bureau, directly at the competent org)
-REG_WEIGHTS = {"visit": (70, 18, 12), "letter": (50, 40, 10), "call": (47, 48, 5), "online": (50, 45, 5)}
+REG_WEIGHTS = {"visit": (70, 15, 15), "letter": (58, 32, 10), "call": (60, 34, 6), "online": (62, 32, 6)}
 GROUP_RATE = {"visit": 0.18, "letter": 0.05, "online": 0.025, "call": 0.0}
 DISTRICT_WEIGHTS = {"320213": 17, "320205": 10, "320206": 11, "320211": 12, "320214": 12, "320281": 21, "320282": 17}
 # Birth regions for ID numbers: Wuxi (current and former district codes), then elsewhere.
@@ -379,7 +379,7 @@ class _Generator:
         e = lead.entry if lead is not None and lead.entry is not None and rng.random() < 0.5 else self.entry()
         handler = self.competent_org(e)
         top = top_level_of(e.code)
-        law = rng.random() < (0.35 if top == "ZF" else 0.04)
+        law = rng.random() < (0.3 if top == "ZF" else 0.035)
         reviewable = e.purpose in ("claim", "appeal") and handler.kind != OrgKind.DISCIPLINE
         status = lc.pick_status(rng, age, law_related=law, reviewable=reviewable)
 
@@ -425,7 +425,7 @@ class _Generator:
                        purpose=e.purpose, channel_label=CHANNEL_LABELS[channel], closed_from=closed_from)
 
         # People
-        anonymous = lead is None and channel in ("letter", "online") and rng.random() < 0.05
+        anonymous = lead is None and channel in ("letter", "online") and rng.random() < 0.06
         recurring = lead is not None
         people: list[tuple[Person, bool, bool]] = []
         if not anonymous:

@@ -42,8 +42,10 @@ class Scenario:
     """One kind of story for a second-level category.
 
     ``facts`` is a list of narrative slots; each slot is a list of alternative
-    templates.  A slot whose first item is ``"?"`` is optional.  ``group`` is
-    the probability that the petition is written by a group ("我们").
+    templates.  A slot whose first item is ``"?"`` is optional.  Pools with as
+    many alternatives as the first slot are read in step with it ("stories").
+    ``group`` is the probability that the petition is written by a group
+    ("我们"); ``openings``, when given, replace the role's shared openings.
     """
 
     code: str
@@ -59,6 +61,8 @@ class Scenario:
     vars: dict[str, list[str]] = field(default_factory=dict)
     keywords: list[str] = field(default_factory=list)
     weight: float = 1.0
+    # None: the role's shared background pool; []: no background sentences
+    backgrounds: list[str] | None = None
 
 
 def S(code: str, purpose: str, role: str, **kwargs) -> Scenario:  # noqa: N802
@@ -372,6 +376,11 @@ def _g_law_firm(c: Ctx) -> str:
     return f"江苏{c.rng.choice(FIRM_HEADS)}律师事务所"
 
 
+@gen("shop_head")
+def _g_shop_head(c: Ctx) -> str:
+    return c.rng.choice(SHOP_HEADS)
+
+
 @gen("scenic")
 def _g_scenic(c: Ctx) -> str:
     return c.rng.choice(SCENIC)
@@ -435,7 +444,7 @@ def _g_off(c: Ctx) -> str:
 @gen("date")
 def _g_date(c: Ctx) -> str:
     r = c.rng
-    m = r.randint(1, CURRENT_MONTH - 1)
+    m = r.randint(1, CURRENT_MONTH - 3)
     d = r.randint(1, 28)
     return r.choice([
         f"{CURRENT_YEAR}年{m}月", f"{CURRENT_YEAR - 1}年{r.randint(1, 12)}月", f"去年{r.randint(3, 12)}月",
@@ -457,7 +466,7 @@ def _g_date_recent(c: Ctx) -> str:
 @gen("date_old")
 def _g_date_old(c: Ctx) -> str:
     r = c.rng
-    y = r.randint(2006, 2021)
+    y = r.randint(2012, 2022)
     return r.choice([f"{y}年", f"{y}年{r.randint(1, 12)}月", "十几年前", "前年",
                      f"{y}年年底", f"{y}年下半年"])
 

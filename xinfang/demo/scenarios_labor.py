@@ -10,6 +10,8 @@ SCENARIOS = [
     # --- LDSB.01 拖欠工资 ---------------------------------------------------
     S("LDSB.01", "claim", "worker", group=0.7, weight=2,
       vars={"job_site": _SITE_JOBS},
+      openings=["我们是{hometown}来的一帮农民工，", "我叫{name}，{hometown}人，在工地上干了{work_years}，",
+                "我们{n_workers}农民工联名反映：", "领导好，我是一名农民工，", "", ""],
       titles=["{project}拖欠{n_workers}农民工工资", "{builder_s}拖欠工人工资{money_m}",
               "讨要{project}工钱", "农民工讨薪无门，请求帮助"],
       facts=[
@@ -51,7 +53,7 @@ SCENARIOS = [
       demands=["要求老板支付拖欠的{money_s}工资。", "请劳动监察部门帮我把这笔工资要回来。"],
       keywords=["工资", "结算"]),
     # --- LDSB.02 社会保险 ---------------------------------------------------
-    S("LDSB.02", "claim", "worker", group=0.3, weight=1.5,
+    S("LDSB.02", "claim", "worker", weight=1.5,
       titles=["{company_s}不给员工缴纳社保", "单位少缴社保，要求补缴"],
       facts=[
           ["我{date_old}进{company}工作，直到{date}才发现公司一直没给我交社保。",
@@ -108,6 +110,7 @@ SCENARIOS = [
       keywords=["劳动合同", "试用期"]),
     # --- LDSB.04 就业创业 ---------------------------------------------------
     S("LDSB.04", "claim", "entrepreneur",
+      backgrounds=["我是小本经营，利润本来就薄。", "创业不容易，前期投入已经花光了积蓄。"],
       titles=["一次性创业补贴申请迟迟不到账", "反映创业担保贷款办理难"],
       facts=[
           ["我是{date_old}毕业的大学生，{date}在{district}注册了一家小公司。",
@@ -151,7 +154,7 @@ SCENARIOS = [
       ],
       demands=["建议完善社区居家养老助餐服务。"],
       keywords=["助餐", "居家养老"]),
-    S("LDSB.05", "claim", "elder",
+    S("LDSB.05", "claim", "elder", backgrounds=[],
       titles=["高龄补贴停发{duration}无人解释", "老人高龄津贴申请迟迟不批"],
       facts=[
           ["我今年{age_old}岁了，按规定可以领高龄补贴。",
@@ -163,7 +166,7 @@ SCENARIOS = [
       keywords=["高龄补贴"]),
     # --- LDSB.06 工伤保险 ---------------------------------------------------
     S("LDSB.06", "claim", "worker",
-      titles=["工作中受伤公司不给认定工伤", "{company_s}员工受伤后无人管"],
+      titles=["{company_s}员工工伤后公司不管", "工地上摔伤，包工头不给认定工伤"],
       facts=[
           ["{date}，我在{company}车间操作冲床时，右手被压伤，两根手指粉碎性骨折。",
            "{date}我在{project}工地干活，从脚手架上摔下来，腰椎骨折。"],
@@ -248,7 +251,7 @@ SCENARIOS = [
       ],
       demands=["希望有关部门核查该岗位设置和招聘过程是否公平。"],
       keywords=["事业单位", "招聘"]),
-    S("ZZRS.04", "claim", "staff", group=0.4,
+    S("ZZRS.04", "claim", "staff",
       titles=["事业单位绩效工资长期未发", "编外人员福利待遇差距过大"],
       facts=[
           ["我是{street}下属事业单位的工作人员，{date}以来的绩效奖金一直没有发。",
@@ -276,8 +279,8 @@ SCENARIOS = [
       ],
       demands=["申请公开评审细则和打分情况，重新复核。"],
       keywords=["职称", "评审"]),
-    S("ZZRS.07", "claim", "staff", group=0.5,
-      titles=["辅警待遇多年未调整", "劳务派遣协管员被随意辞退"],
+    S("ZZRS.07", "claim", "staff",
+      titles=["辅警待遇多年未调整，加班无补贴", "劳务派遣协管员被随意辞退"],
       facts=[
           ["{wo}是{district}的辅警，每天工作十二个小时，工资到手才{wage}。",
            "我在{street}做了{work_years}城管协管员，{date_recent}劳务公司突然通知我不用来了。"],

@@ -6,7 +6,7 @@ from xinfang.demo.scenarios_base import S
 
 SCENARIOS = [
     # --- SMLY.01 旅游市场 ---------------------------------------------------
-    S("SMLY.01", "claim", "consumer", group=0.3,
+    S("SMLY.01", "claim", "consumer",
       vars={"tour": ["99", "128", "168"]},
       titles=["{agency}低价团强制购物", "在{scenic}附近吃饭被宰客"],
       facts=[
@@ -30,8 +30,8 @@ SCENARIOS = [
     S("SMLY.02", "claim", "consumer", group=0.5,
       titles=["{gym}突然关门，会员卡余额退不了", "{beauty}换老板后不认预付卡"],
       facts=[
-          ["{date}我在{road}的{gym}办了一张年卡，花了{money_s}。",
-           "{beauty}的店员天天打电话让我充值，{date}我充了{money_m}。"],
+          ["{date}{wo}在{road}的{gym}办了年卡，每张{money_s}。",
+           "{beauty}的店员天天打电话让{wo}充值，{date}{wo}充了{money_m}。"],
           ["{date_recent}去的时候发现店门关了，里面东西都搬空了。", "现在店换了老板，说之前的卡一律不认。"],
           ["?", "会员群里有两百多人，大家卡里的钱少的几千、多的几万。"],
       ],
@@ -92,6 +92,7 @@ SCENARIOS = [
       keywords=["废品回收", "二手车"]),
     # --- JJGL.01 消费维权 ---------------------------------------------------
     S("JJGL.01", "claim", "consumer", weight=1.5,
+      vars={"shop": ["{shop_head}家电", "{shop_head}电器商场", "{shop_head}数码"]},
       titles=["{shop}买的家电出问题拒不退换", "{shop}售后推诿不履行三包"],
       facts=[
           ["{date}我在{shop}买了一台冰箱，花了{money_s}，用了不到一个月就不制冷了。",
@@ -101,7 +102,7 @@ SCENARIOS = [
       ],
       demands=["要求{shop}按三包规定退换。", "请市场监管部门督促商家履行售后义务。"],
       keywords=["三包", "退货", "售后"]),
-    S("JJGL.01", "claim", "owner",
+    S("JJGL.01", "claim", "owner", backgrounds=["装修是{wojia}攒了好几年的钱，一家人就盼着早点住进去。"],
       titles=["装修公司收钱后拖延工期", "{builder_s}装修质量差拒不返工"],
       facts=[
           ["{date}我和{builder}签了装修合同，总价{money_m}，已经付了七成。"],
@@ -111,10 +112,11 @@ SCENARIOS = [
       demands=["要求装修公司返工并赔偿损失。", "请市场监管部门调解这起消费纠纷。"],
       keywords=["装修", "消费"]),
     # --- JJGL.02 食品安全 ---------------------------------------------------
-    S("JJGL.02", "claim", "consumer", group=0.2,
-      titles=["在{restaurant}吃饭后食物中毒", "{shop}销售过期食品", "外卖里吃出异物"],
+    S("JJGL.02", "claim", "consumer",
+      vars={"shop": ["{shop_head}超市", "{shop_head}便利店", "{shop_head}生活超市"]},
+      titles=["在{restaurant}吃饭后食物中毒", "{shop}销售过期食品", "点的外卖里吃出异物，商家推诿"],
       facts=[
-          ["{date_recent}晚上{wojia}在{restaurant}吃饭，回家后几个人上吐下泻。",
+          ["{date_recent}晚上我家在{restaurant}吃饭，回家后几个人上吐下泻。",
            "我在{shop}买的牛奶，回家一看生产日期早就过期了。",
            "{date_recent}点的外卖里吃出了一根钢丝球丝。"],
           ["去医院看了急诊，诊断为急性肠胃炎，花了{money_s}医药费。",
@@ -133,6 +135,7 @@ SCENARIOS = [
       keywords=["无证", "食品"]),
     # --- JJGL.03 产品质量 ---------------------------------------------------
     S("JJGL.03", "claim", "consumer",
+      vars={"shop": ["{shop_head}鞋业", "{shop_head}运动专卖店", "{shop_head}服饰"]},
       titles=["买的电动车电池鼓包差点起火", "{shop}销售假冒品牌商品"],
       facts=[
           ["{date}我在{road}一家电动车店买了一辆电动车，{date_recent}充电时电池鼓包冒烟。",
@@ -178,7 +181,7 @@ SCENARIOS = [
           ["{date_old}有人介绍我在{company}买了一个“养老项目”，说年化收益12%，我投了{money_m}。",
            "{company}的业务员在{street}天天搞活动，拉老年人投资理财。"],
           ["{date}开始利息就不发了，公司人去楼空。", "现在公司关门了，{wo}这些老人的养老钱全没了。"],
-          ["?", "光{wo}小区就有二十多个老人投了钱，少的几万，多的几十万。"],
+          ["?", "光我们小区就有二十多个老人投了钱，少的几万，多的几十万。"],
       ],
       demands=["请公安机关立案侦查，追回{wo}的本金。", "要求严厉打击非法集资，帮老百姓挽回损失。"],
       keywords=["非法集资", "理财", "本金"]),

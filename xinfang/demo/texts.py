@@ -17,6 +17,7 @@ previous attempts, impact, emotion, closing), in one of several registers
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -121,7 +122,7 @@ OPENINGS: dict[str, tuple[list[str], list[str]]] = {
         "我叫{name}，{hometown}人，", "我是{company}的员工，", "本人{name}，在{company}上班{work_years}了，",
         "我是一名外地来锡务工人员，老家{hometown}，", "领导好，我是在{district}打工的{name}，", "",
     ], [
-        "我们是{company}的{n_workers}员工，", "我们{n_workers}工人在{district}{project}干活，",
+        "我们是{company}的{n_workers}员工，", "我们{n_workers}职工联名反映：",
         "我们是{hometown}来的一帮工友，", "",
     ]),
     "parent": ([
@@ -131,8 +132,7 @@ OPENINGS: dict[str, tuple[list[str], list[str]]] = {
         "我们是{school}{grade}的部分学生家长，", "{school}{n_parents}家长联名反映：", "",
     ]),
     "patient": ([
-        "我叫{name}，今年{age}岁，", "我是{district}居民{name}，", "我父亲今年{age_old}岁，",
-        "我母亲今年{age_old}岁，身体一直不好，", "",
+        "我叫{name}，今年{age}岁，", "我是{district}居民{name}，", "本人{name}，家住{street}，", "",
     ], ["我们是患者{name}的家属，", ""]),
     "villager": ([
         "我是{district}{street}{village}{group_no}的村民，", "我叫{name}，{street}{village}人，",
@@ -156,7 +156,7 @@ OPENINGS: dict[str, tuple[list[str], list[str]]] = {
         "我是一名出租车司机，开车{years}了，", "我叫{name}，在无锡跑网约车，", "本人{name}，是一名货车司机，", "",
     ], ["我们是{n_people}出租车驾驶员，", ""]),
     "entrepreneur": ([
-        "我是{company}的负责人{name}，", "我们公司是一家小微企业，在{district}经营{years}了，",
+        "我是{company}的负责人{name}，", "我们公司是一家小微企业，在{district}经营{work_years}了，",
         "本人{name}，在{district}开了一家小厂，", "",
     ], ["我们是{district}的几家企业，", ""]),
     "staff": ([
@@ -207,9 +207,14 @@ BACKGROUNDS: dict[str, list[str]] = {
     "informant": ["我反映的情况，周围很多群众都知道，只是大家不敢说。", "我考虑了很久，才决定实名反映。"],
     "suggester": ["平时我比较关注城市建设，也经常和邻居们聊起这些事。"],
 }
+# Dated timelines are used only when the facts already mention "{date}".
+TIMELINES_DATED = [
+    "这件事从{date}拖到现在，一直没有解决。", "从{date}到现在，问题还是老样子。",
+    "眼看着从{date}拖到了现在，{wo}等得实在心焦。",
+]
 TIMELINES = [
-    "这件事从{date}拖到现在，一直没有解决。", "前前后后已经{duration}了，问题还是老样子。",
-    "算起来已经{duration}了，{wo}等得实在心焦。", "一拖就是{duration}，谁也给不出个准话。",
+    "一拖再拖，到现在也没人给个准话。", "这么长时间过去了，没有一个部门真正来解决。",
+    "事情拖到现在，{wo}已经不知道该找谁了。",
 ]
 
 ATTEMPTS = [
@@ -226,6 +231,8 @@ ATTEMPTS = [
 IMPACTS = [
     "现在一家人的生活都受到了影响。", "这个问题已经严重影响到正常生活。",
     "家里老人小孩都跟着受罪。", "周围邻居意见都很大。", "时间拖得越久，损失越大。",
+    "为了这件事，{wo}班也上不安稳，觉也睡不好。", "家里人天天为这事吵架，日子过得一团糟。",
+    "现在大家心里都憋着火，再这样下去迟早要出事。", "{wo}的合法权益得不到保障，心里很不是滋味。",
 ]
 EMOTIONS = [
     "实在没办法了，才写信给领导。", "希望领导重视。", "说实话，{wo}真的很无奈。",
@@ -233,6 +240,8 @@ EMOTIONS = [
     "这件事让{wo}寝食难安。", "{wo}对政府还是信任的，相信一定能解决。",
     "我年纪大了，经不起这样来回折腾。", "真心不想给政府添麻烦，但实在是走投无路了。",
     "心里憋着一口气，咽不下去。", "{wo}就想讨个说法，没有别的要求。",
+    "希望领导能站在老百姓的角度想一想。", "请领导相信，{wo}反映的情况句句属实。",
+    "{wo}不是无理取闹，只是想把事情解决了。", "拜托了，请一定帮帮{wo}。",
 ]
 CLOSINGS: dict[str, list[str]] = {
     "claim": ["恳请有关部门尽快处理。", "希望领导能过问一下，尽快给{wo}一个答复。",
@@ -262,6 +271,16 @@ URGENT_PHRASES = [
 ]
 # Substrings that identify an urgent (threat) phrase; no other pool uses them.
 URGENT_MARKERS = ("拉横幅", "跳下去", "喝农药", "堵路", "到北京去", "后果自负", "不想活了")
+# Appended to a too-short 诉求 so that it reads as a full sentence.
+DEMAND_PADDING: dict[str, list[str]] = {
+    "claim": ["，希望有关部门尽快给予答复。", "，并请告知处理结果。", "，给{wo}一个满意的答复。",
+              "，切实维护{wo}的合法权益。"],
+    "appeal": ["，依法维护{wo}的合法权益。", "，并给予书面答复。"],
+    "suggestion": ["，供有关部门参考。", "，让群众得到实惠。"],
+    "accusation": ["，并对举报人信息保密。", "，给群众一个交代。"],
+    "inquiry": ["，以便尽快办理。", "，方便群众少跑腿。"],
+    "other": ["，并转达{wo}的谢意。", "，让好人好事得到弘扬。"],
+}
 DEMAND_SUFFIXES = ["并请给予书面答复。", "并请告知处理进度。", "希望尽快给个说法。"]
 
 
@@ -279,7 +298,7 @@ def _choose_scenario(rng: random.Random, code: str, urgent: bool) -> Scenario:
 
 def _register(rng: random.Random, purpose: str) -> str:
     if purpose in ("claim", "appeal"):
-        return rng.choices(["terse", "normal", "long"], weights=[2, 5, 3], k=1)[0]
+        return rng.choices(["terse", "normal", "long", "epic"], weights=[20, 45, 25, 10], k=1)[0]
     if purpose == "accusation":
         return rng.choices(["normal", "long"], weights=[6, 4], k=1)[0]
     return rng.choices(["terse", "normal"], weights=[3, 7], k=1)[0]
@@ -289,54 +308,90 @@ def _opening(ctx: Ctx, sc: Scenario, register: str) -> str:
     rng = ctx.rng
     if register == "terse" and sc.role != "informant" and rng.random() < 0.5:
         return ""
-    if sc.openings and rng.random() < 0.5:
+    if sc.openings:
         return ctx.pick(sc.openings)
     singles, groups = OPENINGS.get(sc.role, OPENINGS["citizen"])
     return ctx.pick(groups if ctx.group and groups else singles)
 
 
-def _compose_content(ctx: Ctx, sc: Scenario, register: str, urgent: bool) -> str:
+_OPT_PROB = {"terse": 0.15, "normal": 0.6, "long": 0.95, "epic": 1.0}
+_BG_PROB = {"terse": 0.0, "normal": 0.25, "long": 0.75, "epic": 1.0}
+_TIMELINE_PROB = {"terse": 0.0, "normal": 0.25, "long": 0.7, "epic": 0.9}
+_IMPACT_PROB = {"terse": 0.0, "normal": 0.35, "long": 0.8, "epic": 1.0}
+_RESTATE_PROB = {"terse": 0.0, "normal": 0.15, "long": 0.45, "epic": 0.9}
+
+
+_SINGULAR = re.compile(r"我(?!们)")
+_SELF_INTRO = ("我是", "我今年", "本人", "我叫", "我们是", "我和爱人", "我家住", "我住在", "我租住", "我父亲今年",
+               "我母亲今年")
+GREETINGS = ["", "", "", "尊敬的领导：您好！", "领导好，", "您好，"]
+FILLERS: dict[str, list[str]] = {
+    "claim": ["希望有关部门认真对待，及时处理。", "具体情况可以到现场核实。", "联系电话已留，随时可以联系我。"],
+    "suggestion": ["这是我的一点想法，供参考。", "相信这样做能让更多市民受益。", "如有需要，我愿意当面沟通。"],
+    "inquiry": ["因为对政策不太了解，所以来咨询一下。", "网上查了一些资料，说法都不一样。", "麻烦工作人员抽空回复。"],
+    "accusation": ["以上情况有据可查。", "相关证据我可以提供。", "希望对举报人信息予以保密。"],
+    "other": ["一点心意，不成敬意。", "这样的工作人员值得大家学习。", "真心希望这样的好人好事多多宣传。"],
+}
+FILLERS["appeal"] = FILLERS["claim"]
+
+
+def _restated_demands(ctx: Ctx, sc: Scenario, register: str, demands: str) -> str:
+    """Petition letters often repeat their requests, sometimes numbered."""
+    if register == "epic" and len(sc.demands) >= 2 and len(sc.demands) != ctx.n_story:
+        first, second = ctx.rng.sample(sc.demands, k=2)
+        head = ctx.rng.choice(["现提出以下诉求：", "为此，{wo}请求：", "具体诉求如下："])
+        return ctx.fill(head + "一、" + first + "二、" + second)
+    head = ctx.rng.choice(["{wo}的诉求很简单：", "{wo}的要求是：", "{wo}只有一个请求：", "诉求："])
+    return ctx.fill(head) + demands.rstrip("。！") + "。"
+
+
+def _compose_content(ctx: Ctx, sc: Scenario, register: str, urgent: bool, demands: str) -> str:
     rng = ctx.rng
-    opt_prob = {"terse": 0.15, "normal": 0.6, "long": 0.95}[register]
-    # (drop priority, text): higher priorities are dropped first when too long
-    opening = _opening(ctx, sc, register)
-    body: list[tuple[int, str]] = [(0, opening)]
     claimish = sc.purpose in ("claim", "appeal")
-    background = ""
-    if sc.role in BACKGROUNDS and rng.random() < {"terse": 0.0, "normal": 0.25, "long": 0.75}[register]:
-        background = ctx.pick(BACKGROUNDS[sc.role])
-        if opening:  # without an opening it follows the first fact instead
-            body.append((3, background))
-            background = ""
+    facts: list[tuple[int, str]] = []
     for slot in sc.facts:
         optional = slot[0] == "?"
         alternatives = slot[1:] if optional else slot
-        if optional and rng.random() >= opt_prob:
+        if optional and rng.random() >= _OPT_PROB[register]:
             continue
-        body.append((1 if optional else 0, ctx.pick_story(alternatives)))
-        if background:
-            body.append((3, background))
-            background = ""
-    if claimish and rng.random() < {"terse": 0.0, "normal": 0.25, "long": 0.7}[register]:
-        body.append((3, ctx.pick(TIMELINES)))
+        facts.append((1 if optional else 0, ctx.pick_story(alternatives)))
+    if facts[0][1].startswith(_SELF_INTRO) and sc.role != "informant" and not sc.openings:
+        opening = ctx.pick(GREETINGS)  # the first fact already says who is writing
+    else:
+        opening = _opening(ctx, sc, register)
+    # (drop priority, text): higher priorities are dropped first when too long
+    body: list[tuple[int, str]] = [(0, opening), facts[0]]
+    pool = BACKGROUNDS.get(sc.role, []) if sc.backgrounds is None else sc.backgrounds
+    if pool and rng.random() < _BG_PROB[register]:
+        if ctx.group:  # a group letter keeps to "我们"
+            pool = [b for b in pool if not _SINGULAR.search(b)] or []
+        # placed after the first fact, where a letter writer would add it
+        for text in rng.sample(pool, k=min(len(pool), 2 if register == "epic" else 1)):
+            body.append((3, ctx.fill(text)))
+    body += facts[1:]
     if claimish:
+        if rng.random() < _TIMELINE_PROB[register]:
+            body.append((3, ctx.pick(TIMELINES_DATED + TIMELINES if "date" in ctx else TIMELINES)))
         n_attempts = {"terse": rng.choice([0, 0, 1]), "normal": rng.choice([0, 1, 1, 2]),
-                      "long": rng.choice([2, 2, 3])}[register]
+                      "long": rng.choice([2, 2, 3]), "epic": 3}[register]
         own = list(sc.attempts)
         rng.shuffle(own)
-        generic = rng.sample(ATTEMPTS, k=3)
-        for text in (own + generic)[:n_attempts]:
+        for text in (own + rng.sample(ATTEMPTS, k=3))[:n_attempts]:
             body.append((2, ctx.fill(text)))
-        if register != "terse" and rng.random() < (0.8 if register == "long" else 0.35):
+        if rng.random() < _IMPACT_PROB[register]:
             body.append((3, ctx.pick_story(sc.impacts) if sc.impacts else ctx.pick(IMPACTS)))
-        n_emotions = {"terse": 0, "normal": int(rng.random() < 0.3), "long": rng.choice([1, 1, 2])}[register]
+            if register == "epic":
+                body.append((3, ctx.pick(IMPACTS)))
+        n_emotions = {"terse": 0, "normal": int(rng.random() < 0.3), "long": rng.choice([1, 1, 2]),
+                      "epic": rng.choice([2, 3])}[register]
         for text in rng.sample(EMOTIONS, k=n_emotions):
             body.append((3, ctx.fill(text)))
+        if rng.random() < _RESTATE_PROB[register]:
+            body.append((2, _restated_demands(ctx, sc, register, demands)))
     if urgent:
         body.append((0, ctx.pick(URGENT_PHRASES)))
-    if urgent:
         closing = ctx.pick(URGENT_CLOSINGS)
-    elif register == "terse" and sc.purpose in ("claim", "appeal"):
+    elif register == "terse" and claimish:
         closing = ctx.pick(TERSE_CLOSINGS)
     else:
         closing = ctx.pick(CLOSINGS[sc.purpose])
@@ -346,11 +401,11 @@ def _compose_content(ctx: Ctx, sc: Scenario, register: str, urgent: bool) -> str
     lo, hi = CONTENT_LEN
     for prio in (3, 2, 1):
         while sum(len(t) for _p, t in body) > hi and any(p == prio for p, _t in body):
-            idx = max(i for i, (p, _t) in enumerate(body) if p == prio)
-            body.pop(idx)
+            body.pop(max(i for i, (p, _t) in enumerate(body) if p == prio))
     content = "".join(t for _p, t in body)
-    fillers = [ctx.pick(IMPACTS), ctx.pick(EMOTIONS), "希望有关部门认真对待，及时处理。",
-               "具体情况可以到现场核实。", "联系电话已留，随时可以联系我。"]
+    fillers = [ctx.fill(f) for f in FILLERS[sc.purpose]]
+    if claimish:
+        fillers = [ctx.pick(IMPACTS), ctx.pick(EMOTIONS), *fillers]
     while len(content) < lo and fillers:
         extra = fillers.pop(0)
         if extra not in content:
@@ -374,7 +429,7 @@ def _decorate_title(ctx: Ctx, sc: Scenario, title: str) -> str:
         candidate = "反映" + title
     elif roll < 0.36 and sc.purpose in ("claim", "appeal"):
         candidate = title + rng.choice(_TITLE_TAILS)
-    elif plain and roll < 0.44 and ctx.place.street not in title:
+    elif plain and roll < 0.44 and sc.purpose != "accusation" and ctx.place.street not in title:
         candidate = ctx.place.street + title
     else:
         candidate = title
@@ -394,8 +449,9 @@ def _title(ctx: Ctx, sc: Scenario, urgent: bool) -> str:
         title = _decorate_title(ctx, sc, ctx.fill(template))
         if urgent and ctx.rng.random() < 0.4:
             title = ctx.rng.choice(["紧急求助：", "（急）", "急！"]) + title
-        if lo <= len(title) <= hi:
-            return title
+        for candidate in (title, f"关于{title}的问题", f"{title}，请求处理"):
+            if lo <= len(candidate) <= hi:
+                return candidate
     name = CATEGORY_NAMES[sc.code]
     if len(title) > hi:
         title = title[:hi]
@@ -412,15 +468,16 @@ def _demands(ctx: Ctx, sc: Scenario) -> str:
         if len(longer) <= hi:
             text = longer
     if len(text) < lo:
-        text = text.rstrip("。") + "，希望有关部门尽快给予答复。"
+        text = text.rstrip("。！") + ctx.pick(DEMAND_PADDING[sc.purpose])
     return text[:hi]
 
 
 def _keywords(sc: Scenario, title: str, content: str) -> list[str]:
-    found = [k for k in CATEGORY_KEYWORDS[sc.code] if k in title or k in content]
+    """Keywords that actually occur in the text, scenario keywords first."""
+    text = title + content
     result: list[str] = []
-    for k in [*sc.keywords, *found]:
-        if k not in result:
+    for k in [*sc.keywords, *CATEGORY_KEYWORDS[sc.code]]:
+        if k in text and k not in result:
             result.append(k)
     return result[:6] or [CATEGORY_NAMES[sc.code]]
 
@@ -447,9 +504,9 @@ def generate_text(rng: random.Random, category_code: str, place: Place,
     ctx.n_story = len(first)
     ctx.story = rng.randrange(len(first))
     register = _register(rng, sc.purpose)
-    content = _compose_content(ctx, sc, register, urgent)
-    title = _title(ctx, sc, urgent)
     demands = _demands(ctx, sc)
+    content = _compose_content(ctx, sc, register, urgent, demands)
+    title = _title(ctx, sc, urgent)
     return PetitionText(
         title=title, content=content, demands=demands, purpose=sc.purpose,
         category_code=sc.code, keywords=_keywords(sc, title, content), urgent=urgent,
