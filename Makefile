@@ -19,8 +19,9 @@ run: deps assets system-deps env
 	@echo ""
 	@echo "  阳光信访 is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web and worker)"
 	@echo ""
-	@set -m; $(BIN)/python manage.py db_worker --interval 1 > var/worker.log 2>&1 & WORKER=$$!; \
-	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	@set -m; $(BIN)/python manage.py db_worker --interval 1 --no-reload > var/worker.log 2>&1 & WORKER=$$!; \
+	  $(BIN)/python manage.py run_scheduler > var/scheduler.log 2>&1 & SCHED=$$!; \
+	  trap "kill $$WORKER $$SCHED 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 0.0.0.0:$(PORT) --noreload
 
 ## test: install test dependencies and run the whole suite on SQLite and PostgreSQL

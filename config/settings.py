@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xinfang.cases",
     "xinfang.rules",
     "xinfang.notifications",
+    "xinfang.jobs",
     "xinfang.demo",
 ]
 

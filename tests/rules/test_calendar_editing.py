@@ -135,3 +135,14 @@ def test_it_refuses_a_weekday_as_a_makeup_workday_in_the_admin(admin_client):
         "date": "2027-01-04", "kind": "workday", "name": "调休", "source": "manual",
     })
     assert resp.status_code == 200 and "本来就是工作日" in resp.content.decode()
+
+
+def test_it_caches_the_calendar_until_a_row_changes():
+    from xinfang.rules.calendar import load_calendar
+
+    first = load_calendar()
+    assert load_calendar() is first
+    assert not first.is_day_off(date(2027, 1, 1))
+    WorkCalendar.objects.create(date=date(2027, 1, 1), kind="holiday", name="元旦", source="manual")
+    fresh = load_calendar()
+    assert fresh is not first and fresh.is_day_off(date(2027, 1, 1))

@@ -109,3 +109,12 @@ def test_it_shows_the_rule_tables_to_staff(client, lx_registrar):
     client.force_login(lx_registrar)
     body = client.get("/rules/").content.decode()
     assert "《信访工作条例》第三十六条" in body and "《信访条例》第三十五条" in body and "听证时间不计入" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("model", "title"), [
+    ("workcalendar", "节假日安排"), ("calendaryear", "节假日年度"), ("ruleset", "地方规则"), ("clock", "期限"),
+])
+def test_it_offers_admin_screens_in_chinese(admin_client, model, title):
+    resp = admin_client.get(f"/admin/rules/{model}/")
+    assert resp.status_code == 200 and title in resp.content.decode()

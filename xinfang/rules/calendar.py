@@ -23,6 +23,12 @@ class Calendar:
     known_years: frozenset[int]
     names: Mapping[date, str] = field(default_factory=dict)
 
+    def day(self, d: date) -> "Day":
+        return day(self, d)
+
+    def is_day_off(self, d: date) -> bool:
+        return day(self, d).off
+
 
 @dataclass(frozen=True)
 class Day:

@@ -67,7 +67,9 @@ def refresh_next_due(case) -> None:
 
 def due_for(clock: Clock, calendar: Calendar) -> Due:
     """The clock's due date from scratch: its amount plus approved extensions plus
-    paused days, counted from its start under the given calendar."""
+    paused days, counted from its start under the given calendar. Extensions and
+    hearing days are calendar days; only calendar-day rules are extendable or
+    pausable, and a local rule set cannot turn them into working days."""
     total = clock.amount + clock.extended_days + clock.paused_days_total
     unit = UNIT_TEXT[clock.unit]
     parts = [f"{clock.amount}{unit}"]
