@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def make_case(org, actor=None, *, title="反映问题", content="内容", region="320213021", **kw):
     reg = Registration(
-        channel="letter", received_at=timezone.now(), title=title, content=content, demands="",
+        channel=kw.pop("channel", "letter"), received_at=timezone.now(), title=title, content=content, demands="",
         purpose=kw.pop("purpose", "claim"), category=Category.objects.filter(parent__isnull=False).first(),
         issue_region=Region.objects.get(code=region),
         petitioners=[PetitionerData(name="张三", id_number=valid_id(kw.pop("seq", 1)), phone="13812345678",

@@ -12,6 +12,7 @@ from xinfang.lib.crypto import index_field
 from xinfang.lib.text import index_text
 from xinfang.orgs.models import Org, Region
 from xinfang.rules import clocks
+from xinfang.rules.rulesets import rule_set_for
 
 from . import special
 from .attachments import store_attachment
@@ -186,6 +187,7 @@ def register_case(reg: Registration, *, actor, org: Org) -> Submission:
             current_org=org,
             registered_by=actor,
             registered_at=reg.received_at,
+            rule_set=rule_set_for(org.region_id, timezone.localdate(reg.received_at)),
             search_text=index_text(reg.title, reg.content, reg.demands),
         )
         CaseOrg.objects.create(case=case, org=org, relation="registered")

@@ -25,6 +25,15 @@ def ensure_fulltext(sender, using="default", **kwargs):
         cur.execute("INSERT INTO cases_case_fts(cases_case_fts) VALUES ('rebuild')")
 
 
+def ensure_categories(sender, using="default", **kwargs):
+    """The taxonomy is reference data: restore it after a `flush`."""
+    from .categories import load_categories
+    from .models import Category
+
+    if not Category.objects.using(using).exists():
+        load_categories(Category)
+
+
 class CasesConfig(AppConfig):
     name = "xinfang.cases"
     label = "cases"
@@ -32,3 +41,4 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_fulltext, sender=self)
+        post_migrate.connect(ensure_categories, sender=self)

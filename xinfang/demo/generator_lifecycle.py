@@ -1,89 +1,94 @@
-"""Where a generated case stands at `now`, and the timeline that brought it there.
+"""Where a generated case stands at `now`, and the steps that brought it there.
 
 Instead of simulating forward and hoping every status shows up, each case first
 draws the status it has reached (weights depend on its age, so old cases are
-mostly finished and recent ones still open), then gets the shortest consistent
-path to that status: register → forward/assign → accept → reply → review →
-re-examination → terminate/close. Step delays follow the statutory clocks
-(15 days to dispose and to accept, 60 (+30) to reply, 30 + 30 for review and
-re-examination); when a case is too young for its path, the delays are scaled
-down so every event happens before `now`.
+mostly finished and recent ones still open), then gets a consistent path to it
+along the transitions table: register → (guide down) → forward/assign (with the
+odd objection) → accept → notes, delegation, extension → draft and sign the
+reply → report back, evaluation → review, re-examination → terminate/close.
+Step delays follow the statutory clocks; when a case is too young for its
+path, the delays shrink so that everything happens before `now`. Steps the
+sweeper takes after a window lapses (close, terminate) happen just after the
+window, or not yet. `CaseSim` (generator_replay.py) records each step as the
+workflow engine would.
 
-All times are integer epoch seconds; the caller turns them into datetimes."""
+All times are integer epoch seconds."""
 
 from __future__ import annotations
 
-import contextlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from xinfang.cases.models import Status
 
-DAY = 86400
-LOCAL_OFFSET = 8 * 3600  # Asia/Shanghai, no daylight saving since 1991
-MORNING = int(8.5 * 3600)
-EVENING = int(17.5 * 3600)
+from .generator_replay import DAY, CaseSim, Deadlines, OrgInfo
 
 S = Status
 STATUSES = [s.value for s in Status]
+LOCAL_OFFSET = 8 * 3600
+MORNING, EVENING = int(8.5 * 3600), int(17.5 * 3600)
 
-OUTCOME_LABELS = {"support": "支持", "explain": "解释说明", "reject": "不予支持"}
-RATING_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
-DECLINE_NOTES = [
-    "不属于本机关法定职权范围，不予受理，已书面告知信访人",
-    "该信访事项已经受理且正在办理中，不予重复受理，已告知信访人",
-    "信访人未提供必要的事实和理由，经告知补正后仍未补正，不予受理",
+DECLINE_REASONS = [
+    "该事项不属于本机关法定职权范围，已告知信访人向有权处理的机关提出",
+    "该信访事项已经受理且正在办理中，不再重复受理",
+    "信访人未能提供必要的事实和理由，经告知补正后仍未补正",
 ]
-REDIRECT_NOTE = "属于应当通过诉讼、仲裁、行政复议等法定途径解决的事项，已告知信访人依法向有关机关提出"
-REFUSE_NOTE = "同一事实和理由的信访事项已经复核终结，不再受理，已书面告知信访人"
+OBJECT_REASONS = ["该事项不属于本单位职权范围，建议转送有权处理的单位", "经核实，所涉事项由其他部门主管"]
+REDIRECT_REASONS = {
+    "litigation": "该事项属于应当通过诉讼途径解决的涉法涉诉事项",
+    "arbitration": "该事项属于劳动人事争议，依法应当申请仲裁",
+    "reconsideration": "该事项涉及行政行为，依法可以申请行政复议",
+}
+REFUSE_REASON = "同一事实和理由的信访事项已经复核终结，依法不再受理"
+NOTES = ["赴现场调查核实，约谈相关当事人", "调取相关材料，召集有关部门协调会商", "电话联系信访人，进一步了解具体诉求",
+         "会同属地街道开展联合调查", "组织双方当事人进行调解"]
+EXTENSION_REASONS = ["案情复杂，涉及多个部门，需进一步调查核实", "需委托第三方鉴定评估，短期内难以办结",
+                     "涉及历史遗留问题，需调阅档案并召开协调会"]
+DELEGATE_REPORT = ["已实地核查，情况基本属实，已提出处理建议", "已约谈相关当事人并核实有关情况，处理建议见附件"]
+REVIEW_REASONS = ["对处理意见不服，认为调查不全面", "认为处理意见未解决实际问题", "对答复中认定的事实有异议"]
+LAWS = {
+    "CXJS": ["《物业管理条例》", "《国有土地上房屋征收与补偿条例》", "《中华人民共和国城乡规划法》"],
+    "LDSB": ["《中华人民共和国劳动合同法》", "《保障农民工工资支付条例》", "《中华人民共和国社会保险法》"],
+    "JYWT": ["《中华人民共和国义务教育法》", "《中华人民共和国教育法》"],
+    "SMLY": ["《中华人民共和国消费者权益保护法》", "《中华人民共和国旅游法》"],
+    "HJBH": ["《中华人民共和国环境保护法》", "《中华人民共和国大气污染防治法》", "《中华人民共和国噪声污染防治法》"],
+    "WSJS": ["《医疗纠纷预防和处理条例》", "《医疗保障基金使用监督管理条例》"],
+    "JTYS": ["《中华人民共和国道路交通安全法》", "《中华人民共和国道路运输条例》"],
+    "GTZY": ["《中华人民共和国土地管理法》", "《不动产登记暂行条例》"],
+    "NCNY": ["《中华人民共和国农村土地承包法》", "《中华人民共和国村民委员会组织法》"],
+    "ZF": ["《中华人民共和国治安管理处罚法》", "《中华人民共和国人民警察法》"],
+    "MZ": ["《社会救助暂行办法》", "《江苏省社会救助办法》"],
+    "JJGL": ["《中华人民共和国消费者权益保护法》", "《中华人民共和国食品安全法》", "《中华人民共和国产品质量法》"],
+    "KJXX": ["《中华人民共和国电信条例》", "《中华人民共和国个人信息保护法》"],
+    "JJJC": ["《中国共产党纪律处分条例》", "《中华人民共和国监察法》"],
+    "ZZRS": ["《中华人民共和国公务员法》", "《事业单位人事管理条例》"],
+    "QT": ["《信访工作条例》"],
+}
+REPLY_TEXTS = {
+    "support": ["经调查核实，您反映的“{title}”问题基本属实。我单位已责成有关方面依法依规整改，相关问题已于近期处理到位。",
+                "经调查核实，您反映的“{title}”情况属实，您的诉求合理，已协调相关单位落实解决。"],
+    "explain": ["经调查核实，您反映的“{title}”问题，相关做法符合现行法律政策规定。现将有关政策和调查情况向您说明，请予理解。",
+                "关于您反映的“{title}”，经核查，有关情况已向您当面作出解释说明，今后我们将加强监管和服务。"],
+    "reject": ["经调查核实，您反映的“{title}”问题与事实不符，所提诉求缺乏法律政策依据，不予支持。",
+               "经调查，您提出的诉求超出现行政策规定的范围，不予支持。"],
+}
+REVIEW_TEXTS = {
+    "uphold": "经复查，原处理意见认定事实清楚、适用依据正确、处理恰当，予以维持。",
+    "modify": "经复查，原处理意见部分不当，予以变更，并责成原办理单位落实。",
+    "revoke": "经复查，原处理意见认定事实不清，予以撤销，由原办理单位重新办理。",
+}
+FINAL_NOTICE = "本复核意见为最终意见。信访人以同一事实和理由再提出信访事项的，不再受理。"
 
 
-@dataclass(slots=True)
-class OrgInfo:
-    id: int
-    name: str
-    kind: str
-    region_id: str
-    county: str  # 6-digit county code, or "" above county level
-    superior_id: int | None
-    is_bureau: bool
+class WorkDays:
+    """Working days for one run (from the project's WorkCalendar), for office hours."""
 
-
-@dataclass(slots=True)
-class Plan:
-    status: str
-    reg_org: OrgInfo
-    current_org_id: int
-    next_due: int | None
-    last_at: int
-    # (at, org_id, action, from_status, to_status, note, payload, is_public)
-    events: list = field(default_factory=list)
-    # org ids with their first relation to the case, in order
-    involved: dict = field(default_factory=dict)
-
-
-class Clock:
-    """Working days (statutory holidays and 调休 make-up days from
-    chinese-calendar where it has data, weekends otherwise) and due dates."""
-
-    def __init__(self, first_day: int, last_day: int):
+    def __init__(self, deadlines: Deadlines, first_day: int, last_day: int):
         import datetime as dt
 
-        try:
-            import chinese_calendar
-        except ImportError:  # pragma: no cover - a declared dependency
-            chinese_calendar = None
-        self.first = first_day
         epoch = dt.date(1970, 1, 1)
-        flags = []
-        for day in range(first_day, last_day + 1):
-            d = epoch + dt.timedelta(days=day)
-            flag = d.weekday() < 5
-            if chinese_calendar is not None:
-                with contextlib.suppress(NotImplementedError):  # beyond the library's years
-                    flag = chinese_calendar.is_workday(d)
-            flags.append(flag)
-        self.flags = flags
+        self.first = first_day
+        self.flags = [not deadlines.is_day_off(epoch + dt.timedelta(days=d)) for d in range(first_day, last_day + 1)]
 
     def is_workday(self, day: int) -> bool:
         i = day - self.first
@@ -91,319 +96,282 @@ class Clock:
             return self.flags[i]
         return (day + 3) % 7 < 5  # 1970-01-01 was a Thursday
 
-    def next_workday(self, day: int) -> int:
-        while not self.is_workday(day):
-            day += 1
-        return day
-
-    def due(self, start: int, days: int) -> int:
-        """End of the last day of a calendar-day period; a period ending on a
-        day off ends on the next working day instead."""
-        day = (start + LOCAL_OFFSET) // DAY + days
-        day = self.next_workday(day)
-        return day * DAY - LOCAL_OFFSET + DAY - 1
-
     def office_time(self, rng, ts: int) -> int:
         """`ts` if it is within office hours, else the next office morning."""
-        local = ts + LOCAL_OFFSET
-        day, sec = divmod(local, DAY)
+        day, sec = divmod(ts + LOCAL_OFFSET, DAY)
         if self.is_workday(day):
             if MORNING <= sec <= EVENING:
                 return ts
             if sec < MORNING:
                 return day * DAY - LOCAL_OFFSET + MORNING + int(rng.random() * 7200)
-        day = self.next_workday(day + 1)
+        day += 1
+        while not self.is_workday(day):
+            day += 1
         return day * DAY - LOCAL_OFFSET + MORNING + int(rng.random() * 10800)
 
 
 def _delay(rng, lo: float, median: float, hi: float) -> float:
     """A right-skewed delay in days, median `median`, clipped to [lo, hi]."""
-    value = median * math.exp(rng.gauss(0.0, 0.55))
-    return min(hi, max(lo, value))
+    return min(hi, max(lo, median * math.exp(rng.gauss(0.0, 0.55))))
 
 
 def status_weights(age: float, *, law_related: bool, reviewable: bool) -> list[float]:
     """Relative chance of each status (in `STATUSES` order) for a case `age` days old."""
-    if age < 0.3:
-        registered = 1.0
-    elif age < 1:
-        registered = 0.6
-    elif age < 3:
-        registered = 0.25
-    else:
-        registered = 0.04 if age < 15 else 0.002
-    forwarded = 0.0 if age < 0.1 else 0.30 if age < 15 else 0.03 if age < 30 else 0.002
-    assigned = 0.0 if age < 0.1 else 0.08 if age < 15 else 0.01 if age < 30 else 0.001
-    accepted = 0.0 if age < 1 else 0.15 if age < 3 else 0.55 if age < 60 else 0.18 if age < 90 else 0.006
-    declined = 0.04 if age >= 1.5 else 0.0
-    redirected = (0.24 if law_related else 0.03) if age >= 0.5 else 0.0
-    refused = 0.012 if age >= 0.5 else 0.0
-    replied = 0.0 if age < 5 else 0.35 * min(1.0, (age - 5) / 25) if age < 60 else 0.30
-    closed = 0.0 if age < 20 else min(0.62, 0.62 * (age - 20) / 150)
+    w = dict.fromkeys(STATUSES, 0.0)
+    w[S.REGISTERED] = 1.0 if age < 0.3 else 0.6 if age < 1 else 0.25 if age < 3 else 0.04 if age < 15 else 0.002
+    if age >= 0.1:
+        w[S.FORWARDED] = 0.30 if age < 15 else 0.03 if age < 30 else 0.002
+        w[S.ASSIGNED] = 0.08 if age < 15 else 0.01 if age < 30 else 0.001
+    w[S.ACCEPTED] = 0.0 if age < 1 else 0.15 if age < 3 else 0.50 if age < 60 else 0.16 if age < 90 else 0.006
+    w[S.REPLY_PENDING] = 0.05 if 8 <= age < 90 else 0.002 if age >= 90 else 0.0
+    w[S.DECLINED] = 0.04 if age >= 1.5 else 0.0
+    w[S.REDIRECTED] = (0.24 if law_related else 0.03) if age >= 0.5 else 0.0
+    w[S.REFUSED_REPEAT] = 0.012 if age >= 0.5 else 0.0
+    w[S.MERGED] = 0.012 if age >= 0.5 else 0.0
+    w[S.REPLIED] = 0.0 if age < 5 else 0.35 * min(1.0, (age - 5) / 25) if age < 75 else 0.02
+    w[S.CLOSED] = 0.0 if age < 40 else min(0.85, 0.85 * (age - 40) / 60)
     if reviewable:
-        reviewing = 0.035 if 25 <= age < 220 else 0.002 if age >= 220 else 0.0
-        reviewed = 0.025 if age >= 45 else 0.0
-        reexamining = 0.03 if 60 <= age < 280 else 0.0
-        terminated = 0.04 if age >= 80 else 0.0
-    else:
-        reviewing = reviewed = reexamining = terminated = 0.0
-    by_status = {
-        S.REGISTERED: registered, S.FORWARDED: forwarded, S.ASSIGNED: assigned, S.ACCEPTED: accepted,
-        S.DECLINED: declined, S.REDIRECTED: redirected, S.REPLIED: replied, S.REVIEWING: reviewing,
-        S.REVIEWED: reviewed, S.REEXAMINING: reexamining, S.TERMINATED: terminated, S.CLOSED: closed,
-        S.REFUSED_REPEAT: refused,
-    }
-    return [by_status[s] for s in STATUSES]
+        w[S.REVIEWING] = 0.035 if 25 <= age < 220 else 0.002 if age >= 220 else 0.0
+        w[S.REVIEWED] = 0.03 if 45 <= age < 180 else 0.002 if age >= 180 else 0.0
+        w[S.REEXAMINING] = 0.03 if 60 <= age < 280 else 0.0
+        w[S.TERMINATED] = 0.05 if age >= 80 else 0.0
+    return [w[s] for s in STATUSES]
 
 
-class Lifecycle:
-    def __init__(self, orgs: dict[int, OrgInfo], clock: Clock, city_gov: OrgInfo, province_gov: OrgInfo | None):
+@dataclass
+class Route:
+    """Everything about a case the plan needs."""
+
+    t0: int
+    status: str
+    reg_org: OrgInfo
+    handler: OrgInfo
+    channel_label: str
+    purpose: str
+    title: str
+    top: str
+    window_bureau: OrgInfo  # where petitioners come back (review requests, ratings)
+    guide_to: OrgInfo | None = None  # level-skipping visit: the county bureau
+    wrong_org: OrgInfo | None = None  # first forwarded to the wrong org, which objects
+    delegate_to: OrgInfo | None = None
+    assign: bool = False
+    simple: bool = False
+    closed_from: str = ""
+    route: str = "litigation"
+    merge_into: list | None = None  # handle [case_id, number] of the earlier case
+
+
+class Planner:
+    def __init__(self, orgs: dict[int, OrgInfo], deadlines: Deadlines, workdays: WorkDays):
         self.orgs = orgs
-        self.clock = clock
-        self.city_gov = city_gov
-        self.province_gov = province_gov or city_gov
+        self.dl = deadlines
+        self.wd = workdays
         self._cum: dict[tuple, list[float]] = {}
-
-    # -- choices ---------------------------------------------------------
 
     def pick_status(self, rng, age: float, *, law_related: bool, reviewable: bool) -> str:
         key = (min(int(age * 4), 4000), law_related, reviewable)  # quarter-day resolution
-        weights = self._cum.get(key)
-        if weights is None:
-            weights = status_weights(key[0] / 4 + 0.01, law_related=law_related, reviewable=reviewable)
-            total = 0.0
-            cum = []
-            for w in weights:
+        cum = self._cum.get(key)
+        if cum is None:
+            total, cum = 0.0, []
+            for w in status_weights(key[0] / 4 + 0.01, law_related=law_related, reviewable=reviewable):
                 total += w
                 cum.append(total)
-            self._cum[key] = weights = cum
-        x = rng.random() * weights[-1]
-        for i, c in enumerate(weights):
+            self._cum[key] = cum
+        x = rng.random() * cum[-1]
+        for i, c in enumerate(cum):
             if x < c:
                 return STATUSES[i]
         return STATUSES[-1]
 
-    def review_org(self, handler: OrgInfo) -> OrgInfo:
-        sup = self.orgs.get(handler.superior_id) if handler.superior_id else None
-        return sup if sup is not None and sup.id != handler.id else self.city_gov
+    def reviewer(self, org: OrgInfo) -> OrgInfo | None:
+        sup = self.orgs.get(org.superior_id) if org.superior_id else None
+        return sup if sup is not None and sup.id != org.id else None
 
-    def reexamine_org(self, review: OrgInfo) -> OrgInfo:
-        sup = self.orgs.get(review.superior_id) if review.superior_id else None
-        if sup is None or sup.id == review.id:
-            return self.province_gov if review.id == self.city_gov.id else self.city_gov
-        return sup
+    # -- the steps ---------------------------------------------------------------
 
-    # -- the plan ----------------------------------------------------------
-
-    def plan(self, rng, *, t0: int, now: int, status: str, reg_org: OrgInfo, hops: list[OrgInfo],
-             assign_last: bool, purpose: str, channel_label: str, closed_from: str = "") -> Plan:
-        """Events from registration at `t0` to `status` at `now`.
-
-        `hops` are the orgs the case is forwarded/assigned to in order (empty
-        when the registering org handles it itself); the last one handles."""
-        clock = self.clock
-        handler = hops[-1] if hops else reg_org
-        plan = Plan(status=status, reg_org=reg_org, current_org_id=reg_org.id, next_due=None, last_at=t0)
-        plan.involved[reg_org.id] = "registered"
-        age_days = (now - t0) / DAY
-
-        # 1. The chain of status-changing steps: (action, holder, to_status, delay_days, office_hours)
-        steps: list[list] = []
-        may_extend = False
-        target = closed_from or status
+    def steps(self, rng, r: Route) -> list[list]:
+        """[name, delay_days, org or None, data, timing] in order; timing is
+        "office", "free", "after:<clock>" (sweeper, after a window lapses) or
+        "within:<clock>" (must happen before that clock runs out)."""
+        target = r.closed_from or r.status
+        self.open_tail = None
+        out: list[list] = []
+        add = out.append
+        holder = r.reg_org
+        if r.reg_org.is_bureau and r.guide_to is not None and (target != S.REGISTERED or rng.random() < 0.5):
+            add(["guide_down", _delay(rng, 0.01, 0.05, 0.3), None, {"to_org": r.guide_to}, "office"])
+            holder = r.guide_to
+        if target == S.REGISTERED:
+            return out
         if target == S.REDIRECTED:
-            steps.append(["redirect", reg_org, S.REDIRECTED, _delay(rng, 0.05, 1.5, 12), True])
+            add(["redirect", _delay(rng, 0.05, 1.5, 12), None,
+                 {"route": r.route, "reason": REDIRECT_REASONS[r.route]}, "office"])
         elif target == S.REFUSED_REPEAT:
-            steps.append(["refuse_repeat", reg_org, S.REFUSED_REPEAT, _delay(rng, 0.05, 2, 12), True])
-        elif target != S.REGISTERED:
-            # forwarding/assigning hops, possibly stopping at the first of two
-            n_hops = len(hops) if hops and hops[-1].id != reg_org.id else 0
-            if target in (S.FORWARDED, S.ASSIGNED) and n_hops > 1 and rng.random() < 0.5 and target == S.FORWARDED:
-                n_hops = 1
-            for i in range(n_hops):
-                last = i == len(hops) - 1
-                kind = "assign" if last and assign_last else "forward"
-                to_status = S.ASSIGNED if kind == "assign" else S.FORWARDED
-                delay = _delay(rng, 0.05, 1.5, 12) if i == 0 else _delay(rng, 0.1, 1.2, 8)
-                steps.append([kind, hops[i], to_status, delay, True])
-            if target not in (S.FORWARDED, S.ASSIGNED):
-                if target == S.DECLINED:
-                    steps.append(["decline", handler, S.DECLINED, _delay(rng, 0.2, 4, 14), True])
-                else:
-                    steps.append(["accept", handler, S.ACCEPTED, _delay(rng, 0.2, 3.5, 14), True])
-                    if target != S.ACCEPTED:
-                        roll = rng.random()
-                        if roll < 0.12:
-                            handle = _delay(rng, 62, 75, 88)  # extended
-                            may_extend = True
-                        elif roll < 0.15:
-                            handle = _delay(rng, 61, 66, 80)  # late, no extension
-                        else:
-                            handle = _delay(rng, 3, 32, 58)
-                        steps.append(["reply", handler, S.REPLIED, handle, True])
-                        if target in (S.REVIEWING, S.REVIEWED, S.REEXAMINING, S.TERMINATED):
-                            rev = self.review_org(handler)
-                            steps.append(["review_request", rev, S.REVIEWING, _delay(rng, 2, 14, 30), False])
-                            if target != S.REVIEWING:
-                                steps.append(["review_decide", rev, S.REVIEWED, _delay(rng, 7, 22, 30), True])
-                            if target in (S.REEXAMINING, S.TERMINATED):
-                                if target == S.TERMINATED and rng.random() < 0.4:
-                                    steps.append(["terminate", rev, S.TERMINATED, _delay(rng, 31, 34, 45), True])
-                                else:
-                                    rex = self.reexamine_org(rev)
-                                    steps.append(["reexamine_request", rex, S.REEXAMINING,
-                                                  _delay(rng, 2, 14, 30), False])
-                                    if target == S.TERMINATED:
-                                        steps.append(["reexamine_decide", rex, S.TERMINATED,
-                                                      _delay(rng, 7, 24, 30), True])
-        if closed_from:
-            steps.append(["close", None, S.CLOSED,
-                          _delay(rng, 10, 30, 90) if closed_from == S.REPLIED else _delay(rng, 5, 20, 60), True])
+            add(["refuse_repeat", _delay(rng, 0.05, 2, 12), None, {"reason": REFUSE_REASON}, "office"])
+        elif target == S.MERGED:
+            add(["merge", _delay(rng, 0.02, 0.8, 8), None, {"into": r.merge_into}, "office"])
+        else:
+            if holder.id != r.handler.id:  # a bureau sends it on
+                if r.wrong_org is not None:
+                    add(["forward", _delay(rng, 0.05, 1.5, 10), None, {"to_org": r.wrong_org}, "office"])
+                    add(["object", _delay(rng, 0.3, 1.5, 3.5), None, {"reason": rng.choice(OBJECT_REASONS)},
+                         "within:object"])
+                kind = "assign" if r.assign else "forward"
+                data = {"to_org": r.handler}
+                if kind == "assign":
+                    data["report_back_days"] = rng.choice((15, 20, 30, 30))
+                add([kind, _delay(rng, 0.05, 1.5, 12), None, data, "office"])
+            if target in (S.FORWARDED, S.ASSIGNED):
+                return out
+            if target == S.DECLINED:
+                add(["decline", _delay(rng, 0.2, 4, 14), None, {"reason": rng.choice(DECLINE_REASONS)}, "office"])
+            else:
+                add(["accept", _delay(rng, 0.2, 3.5, 14), None, {"simple": r.simple}, "office"])
+                if target == S.ACCEPTED:
+                    self.open_tail = len(out)  # what follows is cut off at `now`, not squeezed before it
+                    self._handling(rng, r, out, until_reply=False)
+                    return out
+                self._handling(rng, r, out, until_reply=True)
+                if target == S.REPLY_PENDING:
+                    while out[-1][0] != "draft_reply":
+                        out.pop()
+                    return out
+                self._after_reply(rng, r, out, target)
+        if r.closed_from:
+            if r.closed_from == S.REPLIED:
+                add(["close", 0.0, None, {}, "after:review_request"])
+            else:
+                add(["close", _delay(rng, 5, 20, 60), None, {}, "office"])
+        return out
 
-        # 2. Fit the chain before `now`.
-        budget = max(age_days * 0.9 - 0.02, 0.01)
-        total = sum(s[3] for s in steps)
-        if total > budget:
-            f = budget / total
-            for s in steps:
-                s[3] *= f
+    def _handling(self, rng, r: Route, out: list, until_reply: bool) -> None:
+        """Notes, delegation, extension, draft and signature, as offsets from acceptance."""
+        roll = rng.random()
+        if r.simple:
+            length = _delay(rng, 1, 5, 13)
+        elif roll < 0.12:
+            length = _delay(rng, 62, 75, 88)  # extended
+        elif roll < 0.15:
+            length = _delay(rng, 61, 66, 80)  # late, no extension asked
+        else:
+            length = _delay(rng, 3, 32, 58)
+        if not until_reply:
+            length = 120.0  # still handling: whatever fits before `now`
+        marks: list[tuple[float, list]] = []
+        if rng.random() < 0.4:
+            marks.append((length * rng.uniform(0.1, 0.4), ["note", 0, None, {"text": rng.choice(NOTES)}, "office"]))
+        if r.delegate_to is not None and length > 10:
+            days = rng.choice((10, 15, 20))
+            at = length * rng.uniform(0.05, 0.2)
+            marks.append((at, ["delegate", 0, None, {"to_org": r.delegate_to, "report_back_days": days}, "office"]))
+            marks.append((at + min(days, length * 0.5) * rng.uniform(0.5, 0.95),
+                          ["delegate_report", 0, r.delegate_to, {"text": rng.choice(DELEGATE_REPORT)}, "office"]))
+        if not r.simple and (length > 60 and roll < 0.12 or not until_reply and rng.random() < 0.5):
+            ask = rng.uniform(45, 56)
+            reason = rng.choice(EXTENSION_REASONS)
+            marks.append((ask, ["request_extension", 0, None, {"days": 30, "reason": reason}, "within:handle"]))
+            marks.append((ask + rng.uniform(0.2, 2.5), ["approve_extension", 0, None, {}, "within:handle"]))
+        if until_reply:
+            sign = _delay(rng, 0.05, 1.2, 5)
+            outcome = self._outcome(rng, r)
+            letter = self._reply_letter(rng, r, outcome)
+            if rng.random() < 0.06 and length > 8:
+                marks.append((length - sign - 4, ["draft_reply", 0, None, letter, "office"]))
+                marks.append((length - sign - 3, ["return_draft", 0, None, {"reason": "事实表述不够清楚，请补充调查情况"},
+                                                  "office"]))
+            marks.append((length - sign, ["draft_reply", 0, None, letter, "office"]))
+            marks.append((length, ["reply", 0, None, {}, "office"]))
+        marks.sort(key=lambda m: m[0])
+        last = 0.0
+        for offset, step in marks:
+            step[1] = max(offset - last, 0.01)
+            last = max(last, offset)
+            out.append(step)
 
-        # 3. Times, events and involvements.
-        events = plan.events
-        extended = False
-        cur_status = S.REGISTERED
-        holder = reg_org
-        t = t0
+    def _after_reply(self, rng, r: Route, out: list, target: str) -> None:
+        review_path = target in (S.REVIEWING, S.REVIEWED, S.REEXAMINING, S.TERMINATED)
+        if r.assign:
+            out.append(["report_back", _delay(rng, 0.1, 1.5, 5), r.handler, {}, "office"])
+        if rng.random() < (0.6 if review_path else 0.72):
+            rating = "dissatisfied" if review_path else rng.choices(
+                ("satisfied", "basically_satisfied", "dissatisfied"), (72, 18, 10))[0]
+            data = {"rating": rating, "source": "self" if rng.random() < 0.85 else "proxy"}
+            if rng.random() < 0.8:
+                data["bureau_rating"] = rating if rng.random() < 0.7 else "satisfied"
+            out.append(["evaluate", _delay(rng, 0.2, 3, 7), r.window_bureau, data, "office"])
+        if not review_path:
+            return
+        reviewer = self.reviewer(r.handler)
+        out.append(["review_request", _delay(rng, 2, 12, 28), r.window_bureau,
+                    {"reason": rng.choice(REVIEW_REASONS)}, "within:review_request"])
+        if target == S.REVIEWING:
+            return
+        upper = self.reviewer(reviewer)
+        outcome = rng.choices(("uphold", "modify", "revoke"), (85, 10, 5))[0]
+        notice = f"如对本复查意见不服，可自收到之日起30日内向{upper.name}书面请求复核。" if upper else FINAL_NOTICE
+        out.append(["review_decide", _delay(rng, 7, 22, 30), reviewer,
+                    {"outcome": outcome, "text": REVIEW_TEXTS[outcome], "legal_basis": self._basis(rng, r),
+                     "rights_notice": notice}, "within:review"])
+        if target == S.REVIEWED:
+            return
+        if target == S.TERMINATED and (upper is None or rng.random() < 0.4):
+            out.append(["terminate", 0.0, None, {}, "after:reexamine_request"])
+            return
+        out.append(["reexamine_request", _delay(rng, 2, 12, 28), r.window_bureau,
+                    {"reason": "对复查意见仍然不服"}, "within:reexamine_request"])
+        if target == S.TERMINATED:
+            outcome = rng.choices(("uphold", "modify"), (92, 8))[0]
+            out.append(["reexamine_decide", _delay(rng, 7, 24, 30), upper,
+                        {"outcome": outcome, "text": REVIEW_TEXTS[outcome].replace("复查", "复核"),
+                         "legal_basis": self._basis(rng, r), "rights_notice": FINAL_NOTICE}, "within:reexamine"])
+
+    def _outcome(self, rng, r: Route) -> str:
+        if r.status in (S.REVIEWING, S.REVIEWED, S.REEXAMINING, S.TERMINATED):
+            return rng.choices(("reject", "explain", "support"), (60, 35, 5))[0]
+        if r.purpose in ("inquiry", "suggestion", "other"):
+            return rng.choices(("explain", "support"), (75, 25))[0]
+        return rng.choices(("support", "explain", "reject"), (42, 40, 18))[0]
+
+    def _basis(self, rng, r: Route) -> str:
+        return f"《信访工作条例》第三十二条；{rng.choice(LAWS.get(r.top, LAWS['QT']))}"
+
+    def _reply_letter(self, rng, r: Route, outcome: str) -> dict:
+        reviewer = self.reviewer(r.handler)
+        notice = (f"如对本处理意见不服，可自收到本意见书之日起30日内向{reviewer.name}书面请求复查。"
+                  if reviewer else "如对本处理意见不服，可依法通过其他途径反映。")
+        return {"outcome": outcome, "text": rng.choice(REPLY_TEXTS[outcome]).format(title=r.title),
+                "legal_basis": self._basis(rng, r), "rights_notice": notice}
+
+    # -- running them ----------------------------------------------------------------
+
+    def run(self, rng, r: Route, now: int) -> CaseSim:
+        sim = CaseSim(self.dl, self.orgs, at=r.t0, reg_org=r.reg_org, channel_label=r.channel_label)
+        steps = self.steps(rng, r)
+        tail = len(steps) if self.open_tail is None else self.open_tail
+        age = (now - r.t0) / DAY
+        fixed = sum(31 for s in steps if s[4].startswith("after:"))
+        total = sum(s[1] for s in steps[:tail])
+        budget = max(age * 0.9 - fixed, 0.05)
+        scale = budget / total if total > budget else 1.0
         limit = now - 60
-        events.append((t0, reg_org.id, "register", "", S.REGISTERED,
-                       f"{reg_org.name}登记{channel_label}，编号 {{number}}", None, True))
-        chain_times: list[int] = []
-        accept_at = reply_at = 0
-        assigner: OrgInfo | None = None
-        review_path = False
-        for action, org, to_status, delay, office in steps:
-            nt = t + max(int(delay * DAY), 600)
-            if office:
-                nt = clock.office_time(rng, nt)
-            nt = max(t, min(nt, limit))
-            t = nt
-            chain_times.append(t)
-            if action in ("forward", "assign"):
-                payload = {"to_org": org.id, "kind": action}
-                if action == "assign":
-                    payload["report_back"] = True
-                    payload["due"] = _date_str(clock.due(t, 30))
-                    note = f"交办{org.name}办理，要求按期报告办理结果"
-                    assigner = holder
-                else:
-                    note = f"转送{org.name}处理"
-                events.append((t, holder.id, action, cur_status, to_status, note, payload, True))
-                relation = "handling" if org.id == handler.id else "forwarded"
-                plan.involved.setdefault(org.id, relation)
-                holder = org
-            elif action == "accept":
-                accept_at = t
-                events.append((t, org.id, "accept", cur_status, to_status, "予以受理，已书面告知信访人", None, True))
-                plan.involved.setdefault(org.id, "handling")
-                holder = org
-            elif action == "decline":
-                events.append((t, org.id, "decline", cur_status, to_status, rng.choice(DECLINE_NOTES), None, True))
-                plan.involved.setdefault(org.id, "handling")
-                holder = org
-            elif action == "reply":
-                reply_at = t
-                outcome = _outcome(rng, purpose, target)
-                events.append((t, org.id, "reply", cur_status, to_status,
-                               f"出具信访事项处理意见书（{OUTCOME_LABELS[outcome]}），已送达信访人",
-                               {"outcome": outcome}, True))
-            elif action == "review_request":
-                review_path = True
-                events.append((t, org.id, "review_request", cur_status, to_status,
-                               f"信访人对处理意见不服，向{org.name}请求复查", None, True))
-                plan.involved.setdefault(org.id, "reviewing")
-                holder = org
-            elif action == "review_decide":
-                decision = "uphold" if rng.random() < 0.85 else "revise"
-                note = "复查意见：维持原处理意见" if decision == "uphold" else "复查意见：变更原处理意见"
-                events.append((t, org.id, "review_decide", cur_status, to_status, note + "，已送达信访人",
-                               {"decision": decision}, True))
-            elif action == "reexamine_request":
-                events.append((t, org.id, "reexamine_request", cur_status, to_status,
-                               f"信访人对复查意见不服，向{org.name}请求复核", None, True))
-                plan.involved.setdefault(org.id, "reexamining")
-                holder = org
-            elif action == "reexamine_decide":
-                decision = "uphold" if rng.random() < 0.9 else "revise"
-                note = "复核意见：维持复查意见" if decision == "uphold" else "复核意见：变更复查意见"
-                events.append((t, org.id, "reexamine_decide", cur_status, to_status,
-                               note + "，信访事项终结", {"decision": decision}, True))
-            elif action == "terminate":
-                events.append((t, org.id, "terminate", cur_status, to_status,
-                               "复查意见送达后30日内信访人未请求复核，信访事项终结", None, True))
-            elif action == "redirect":
-                events.append((t, org.id, "redirect", cur_status, to_status, REDIRECT_NOTE, None, True))
-            elif action == "refuse_repeat":
-                events.append((t, org.id, "refuse_repeat", cur_status, to_status, REFUSE_NOTE, None, True))
-            elif action == "close":
-                events.append((t, holder.id, "close", cur_status, to_status, "办理完毕，材料归档", None, False))
-            cur_status = to_status
+        t = r.t0
+        for i, (name, delay, org, data, timing) in enumerate(steps):
+            at = t + max(int(delay * (scale if i < tail else 1.0) * DAY), 300)
+            if timing.startswith("after:"):
+                due = sim.clock_due(timing[6:])
+                if due is not None:
+                    at = max(at, due + 1800 + int(rng.random() * 5400))  # the night sweep
+            elif timing == "office" or timing.startswith("within:"):
+                at = self.wd.office_time(rng, at)
+            if timing.startswith("within:"):
+                due = sim.clock_due(timing[7:])
+                if due is not None and at > due:
+                    at = due - 600
+                    if at < t:
+                        break
+            if at > limit:
+                break
+            sim.do(name, at, org, **data)
+            t = at
+        return sim
 
-        # 4. Side events that change no status: extension, report back, evaluation.
-        def before_next(anchor: int) -> int:
-            later = [c for c in chain_times if c > anchor]
-            return min(later[0] - 1, limit) if later else limit
-
-        # An extension is asked for before the 60 days run out: for replies
-        # that took longer, and for some cases still being handled after 50 days.
-        if accept_at and (
-            (reply_at and may_extend and reply_at - accept_at > 60 * DAY)
-            or (not reply_at and status == S.ACCEPTED and now - accept_at > 50 * DAY and rng.random() < 0.6)
-        ):
-            et = clock.office_time(rng, accept_at + int(rng.uniform(48, 58) * DAY))
-            if et < min(reply_at or now, limit):
-                events.append((et, handler.id, "extend", "", "",
-                               "情况复杂，经本单位负责人批准延长办理期限30日，已告知信访人延期理由",
-                               {"days": 30}, True))
-                extended = True
-        if reply_at:
-            cap = before_next(reply_at)
-            if assigner is not None:
-                rt = clock.office_time(rng, reply_at + int(_delay(rng, 0.1, 1.5, 5) * DAY))
-                if rt <= cap:
-                    events.append((rt, handler.id, "report_back", "", "", f"向{assigner.name}报告办理结果",
-                                   {"to_org": assigner.id}, False))
-            if rng.random() < (0.6 if review_path else 0.72):
-                vt = reply_at + int(_delay(rng, 0.2, 4, 15) * DAY)
-                if vt <= cap:
-                    rating = "dissatisfied" if review_path else rng.choices(
-                        ("satisfied", "basically_satisfied", "dissatisfied"), (72, 18, 10))[0]
-                    by = "self" if rng.random() < 0.85 else "proxy"
-                    events.append((vt, handler.id, "evaluate", "", "", f"信访人评价：{RATING_LABELS[rating]}",
-                                   {"rating": rating, "by": by}, True))
-
-        # 5. Who holds it now, and the next statutory deadline.
-        plan.current_org_id = holder.id
-        if status == S.REGISTERED:
-            plan.next_due = clock.due(t0, 15)
-        elif status in (S.FORWARDED, S.ASSIGNED):
-            plan.next_due = clock.due(chain_times[-1], 15)
-        elif status == S.ACCEPTED:
-            plan.next_due = clock.due(accept_at, 90 if extended else 60)
-        elif status in (S.REVIEWING, S.REEXAMINING):
-            plan.next_due = clock.due(chain_times[-1], 30)
-        plan.last_at = max(e[0] for e in events)
-        return plan
-
-
-def _outcome(rng, purpose: str, target: str) -> str:
-    if target in (S.REVIEWING, S.REVIEWED, S.REEXAMINING, S.TERMINATED):
-        return rng.choices(("reject", "explain", "support"), (60, 35, 5))[0]
-    if purpose in ("inquiry", "suggestion", "other"):
-        return rng.choices(("explain", "support"), (75, 25))[0]
-    return rng.choices(("support", "explain", "reject"), (42, 40, 18))[0]
-
-
-def _date_str(ts: int) -> str:
-    import datetime as dt
-
-    return (dt.date(1970, 1, 1) + dt.timedelta(days=(ts + LOCAL_OFFSET) // DAY)).isoformat()

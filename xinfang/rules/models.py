@@ -67,6 +67,10 @@ class RuleSet(models.Model):
                   "只能缩短期限，不能放宽",
     )
     description = models.TextField("说明", blank=True)
+    region = models.ForeignKey("orgs.Region", verbose_name="适用区划", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+",
+                               help_text="该区划及其下级登记的信访事项适用本规则")
+    effective_from = models.DateField("施行日期", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -11,6 +11,7 @@ petitioner's own statutory windows (复查/复核申请) cannot be changed local
 """
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from .deadlines import CALENDAR_DAYS, UNIT_TEXT, WORKING_DAYS
 
@@ -192,3 +193,22 @@ def _tightening_errors(rule: Rule, changes: dict) -> list[str]:
     if extend and not rule.extend_if_day_off:
         errors.append(f"「{rule.name}」{rule.article}期满遇休息日不顺延，改为顺延会延长期限{looser}")
     return errors
+
+
+# 《信访工作条例》 took effect on 2022-05-01 and replaced the 2005 《信访条例》.
+REGULATION_2022_FROM = date(2022, 5, 1)
+
+
+def rule_set_for(region_code: str, on: date) -> str:
+    """The rule set in force for a case registered on `on` in this region: the
+    most local rule set covering the region and already in effect, else the
+    national regulation in force that day. A case keeps it for life."""
+    from .models import RuleSet
+
+    local = [
+        rs for rs in RuleSet.objects.filter(region__isnull=False).select_related("region")
+        if region_code.startswith(rs.region_id) and (rs.effective_from is None or rs.effective_from <= on)
+    ]
+    if local:
+        return max(local, key=lambda rs: len(rs.region_id)).code
+    return "2022" if on >= REGULATION_2022_FROM else "2005"
