@@ -134,3 +134,21 @@ def test_it_queues_one_notice_per_public_step(orgs, make_user):
     s.reach("replied")
     templates = list(OutboxMessage.objects.filter(case=s.case).order_by("id").values_list("template", flat=True))
     assert templates == ["registered", "forwarded", "accepted", "replied"]
+
+
+def test_it_lets_the_petitioner_rate_and_ask_for_review_but_nothing_else(orgs, make_user):
+    from xinfang.cases.models_procedure import Evaluation
+
+    s = Scenario(orgs, make_user)
+    s.reach("replied")
+    engine.apply(s.case.pk, "evaluate", user=engine.PETITIONER,
+                 data={"rating": "dissatisfied", "bureau_rating": "satisfied", "text": "没解决"}, at=s.at)
+    assert set(Evaluation.objects.filter(case=s.case).values_list("target", "rating", "source")) == {
+        ("handler", "dissatisfied", "self"), ("bureau", "satisfied", "self")}
+    with pytest.raises(engine.TransitionError, match="工作人员"):
+        engine.apply(s.case.pk, "close", user=engine.PETITIONER, at=s.at)
+    engine.apply(s.case.pk, "review_request", user=engine.PETITIONER, data={"reason": "不服"}, at=s.at)
+    s.case.refresh_from_db()
+    assert s.case.status == "reviewing" and s.case.current_org == orgs["lx_gov"]
+    event = s.case.events.get(action="review_request")
+    assert event.actor is None and event.is_public

@@ -49,6 +49,7 @@ class Transition:
     notice: str | None = None  # outbox template for the petitioner
     article: str = ""
     system: bool = False  # the deadline sweeper may take it without a user
+    petitioner: bool = False  # the petitioner may take it online (query code + phone)
     doc: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -119,12 +120,12 @@ TRANSITIONS: list[Transition] = [
       stops=("report_back",), public=False, article="《信访工作条例》第二十二条",
       doc="向交办机关报告办理结果"),
     T("evaluate", "记录评价", frozenset({S.REPLIED}), None, DISPOSERS | HANDLERS, "bureau_in_scope",
-      requires=("rating",), stops=("evaluate",), public=True,
+      requires=("rating",), stops=("evaluate",), public=True, petitioner=True,
       doc="信访人对信访部门和办理单位分别评价（代为录入）"),
     # -- review 复查 and re-examination 复核 (30 + 30 days each, art. 35-36) -------
     T("review_request", "申请复查", frozenset({S.REPLIED}), S.REVIEWING, DISPOSERS, "bureau_in_scope",
       requires=("reason",), stops=("review_request",), cancels=("evaluate",), starts=("review",),
-      notice="review_received", article="《信访工作条例》第三十五条",
+      notice="review_received", article="《信访工作条例》第三十五条", petitioner=True,
       doc="信访人对处理意见不服的，30日内请求原办理机关的上一级机关复查"),
     T("review_decide", "作出复查意见", frozenset({S.REVIEWING}), S.REVIEWED, LEADERS, "holder",
       requires=("review_outcome", "text", "legal_basis", "rights_notice"), stops=("review",),
@@ -132,6 +133,7 @@ TRANSITIONS: list[Transition] = [
       doc="收到复查请求之日起30日内提出复查意见：维持、撤销或变更"),
     T("reexamine_request", "申请复核", frozenset({S.REVIEWED}), S.REEXAMINING, DISPOSERS, "bureau_in_scope",
       requires=("reason",), stops=("reexamine_request",), starts=("reexamine",), notice="reexamine_received",
+      petitioner=True,
       article="《信访工作条例》第三十六条", doc="对复查意见不服的，30日内向复查机关的上一级机关请求复核"),
     T("hearing_pause", "举行听证（暂停计时）", frozenset({S.REEXAMINING}), None, HANDLERS, "holder",
       requires=("reason",), pauses=("reexamine",), article="《信访工作条例》第三十六条",

@@ -17,11 +17,18 @@ class TransitionError(Exception):
     """A refused move; the message is shown to the user as it is (Chinese)."""
 
 
+PETITIONER = object()  # the actor when the petitioner acts online (identified by query code + phone)
+
+
 def refusal(user, case: Case, t: Transition, data: dict | None = None, at=None) -> str | None:
-    """Why `user` may not take `t` on `case` now, or None if they may."""
+    """Why `user` may not take `t` on `case` now, or None if they may.
+    `user` is a staff user, None for the system, or PETITIONER."""
     if case.status not in t.sources:
         return f"当前状态为“{Status(case.status).label}”，不能{t.label}"
-    if user is None:
+    if user is PETITIONER:
+        if not t.petitioner:
+            return f"{t.label}须由工作人员办理"
+    elif user is None:
         if not t.system:
             return f"{t.label}须由工作人员办理"
     elif seat_for(user, case, t.roles, t.relation) is None:
@@ -55,11 +62,14 @@ def apply(case_id: int, name: str, *, user, data: dict | None = None, at=None) -
             problem = effects.validate(t.name, case, data, at, user)
         if problem:
             raise TransitionError(problem)
-        seat = seat_for(user, case, t.roles, t.relation) if user is not None else None
+        staff = user if user is not None and user is not PETITIONER else None
+        seat = seat_for(staff, case, t.roles, t.relation) if staff is not None else None
         actor_org_id = seat.org_id if seat else case.current_org_id
+        if user is PETITIONER:
+            data.setdefault("source", "self")
         from_status = case.status
         try:
-            outcome = effects.run(t.name, case, data, at=at, user=user, actor_org_id=actor_org_id)
+            outcome = effects.run(t.name, case, data, at=at, user=staff, actor_org_id=actor_org_id)
             _move_clocks(case, t, outcome, at)
         except clocks.ClockError as e:
             raise TransitionError(str(e)) from None
@@ -69,7 +79,7 @@ def apply(case_id: int, name: str, *, user, data: dict | None = None, at=None) -
         case.save(update_fields=["status", "current_org", "simple_procedure", "merged_into",
                                  "is_level_skipping", "updated_at"])
         event = record_event(
-            case, t.name, actor=user, org_id=actor_org_id, at=at,
+            case, t.name, actor=staff, org_id=actor_org_id, at=at,
             from_status=from_status if to_status != from_status else "",
             to_status=to_status if to_status != from_status else "",
             note=outcome.note, payload=outcome.payload, is_public=outcome.public if outcome.public is not None
