@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "xinfang.rules",
     "xinfang.notifications",
     "xinfang.jobs",
+    "xinfang.portal",
+    "xinfang.disclosure",
     "xinfang.demo",
 ]
 

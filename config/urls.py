@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "阳光信访 · 系统管理"
 admin.site.site_title = "阳光信访"
 admin.site.index_title = "基础数据维护"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/cases/", permanent=False)),
+    path("", include("xinfang.portal.urls")),
+    path("open/", include("xinfang.disclosure.urls")),
     path("accounts/", include("xinfang.accounts.urls")),
     path("cases/", include("xinfang.cases.urls")),
     path("orgs/", include("xinfang.orgs.urls")),

@@ -4,7 +4,8 @@ progress below is declined above and pointed down)."""
 
 from django.utils import timezone
 
-from xinfang.notifications.models import Notification, OutboxMessage
+from xinfang.notifications.models import Notification
+from xinfang.notifications.outbox import queue_case_notice
 from xinfang.orgs.models import Membership, Org, OrgKind, Role
 
 from .events import record_event
@@ -16,13 +17,7 @@ EXHAUSTED = {Status.TERMINATED}
 
 
 def queue_notice(case: Case, event: CaseEvent, template: str) -> None:
-    if case.is_anonymous:
-        return
-    OutboxMessage.objects.get_or_create(
-        dedupe_key=f"event:{event.pk}:{template}",
-        defaults={"case": case, "event": event, "template": template, "created_at": event.at,
-                  "payload": {"number": case.number, "query_code": case.query_code, "note": event.note}},
-    )
+    queue_case_notice(case, event, template)
 
 
 def bureaus_covering(region_code: str) -> list[Org]:

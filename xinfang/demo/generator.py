@@ -21,29 +21,18 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+import queue
 import random
+import threading
 from collections import Counter
 
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
-from xinfang.cases.models import (
-    Case,
-    CaseCounter,
-    CaseEvent,
-    CaseOrg,
-    CasePetitioner,
-    Category,
-    Petitioner,
-    Status,
-    Submission,
-    new_query_code,
-)
-from xinfang.cases.models_procedure import Assignment, Evaluation, ExtensionRequest, ReplyLetter
+from xinfang.cases.models import CaseCounter, Category, Petitioner, Status, new_query_code
 from xinfang.cases.taxonomy import department_for, top_level_of
 from xinfang.lib.text import index_text
 from xinfang.orgs.models import Org, OrgKind, Region
-from xinfang.rules.models import Clock
 
 from . import texts
 from .generator_lifecycle import Planner, Route, WorkDays
@@ -359,7 +348,7 @@ class _Generator:
             delegate_to=self.delegate_target(handler, e) if rng.random() < 0.2 else None,
             route="arbitration" if top == "LDSB" else "litigation" if law or rng.random() < 0.5 else "reconsideration",
         )
-        sim = planner.run(rng, route, ctx.now)
+        sim = planner.run(rng, route, ctx.now, channel)
 
         # People: the lead (new or coming back) and co-petitioners or group representatives
         anonymous = lead is None and channel in ("letter", "online") and rng.random() < 0.06
@@ -484,19 +473,62 @@ def generate_cases(count: int, *, seed: int = 1, months: int = 18, batch_size: i
     gen = _Generator(ctx, seed, count)
     writer = make_writer(method)
     keys = gen.schedule()
-    done = rows = 0
-    for start in range(0, count, batch_size):
-        batch = gen.build(keys[start:start + batch_size])
-        with transaction.atomic():
-            rows += write_batch(batch, writer, _reserve_numbers(batch.case_keys))
-        done += len(batch.cases)
-        reset_queries()
-        if progress is not None:
-            progress(done, count, rows)
-    writer.finish(done)
+    batches = (gen.build(keys[start:start + batch_size]) for start in range(0, count, batch_size))
+    # On PostgreSQL, outside a caller's transaction, a second connection writes
+    # batch k while this thread builds batch k+1: the server's work (COPY,
+    # indexes, commit) then overlaps with Python's.
+    if connection.vendor == "postgresql" and not connection.in_atomic_block and count > batch_size:
+        done = _write_in_background(batches, writer, count, progress)
+    else:
+        done = rows = 0
+        for batch in batches:
+            rows += _write_one(batch, writer)
+            done += len(batch.cases)
+            if progress is not None:
+                progress(done, count, rows)
+    writer.finish(done, list(COLUMNS))
     return done
 
 
+def _write_one(batch: Batch, writer) -> int:
+    with transaction.atomic():
+        writer.begin_batch()
+        rows = write_batch(batch, writer, _reserve_numbers(batch.case_keys))
+    reset_queries()
+    return rows
+
+
+def _write_in_background(batches, writer, count: int, progress) -> int:
+    jobs: queue.Queue = queue.Queue(maxsize=2)
+    state = {"done": 0, "rows": 0, "error": None}
+
+    def work():
+        try:
+            while (batch := jobs.get()) is not None:
+                if state["error"] is not None:
+                    continue  # keep draining so the producer never blocks
+                try:
+                    state["rows"] += _write_one(batch, writer)
+                    state["done"] += len(batch.cases)
+                    if progress is not None:
+                        progress(state["done"], count, state["rows"])
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                    state["error"] = exc
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=work, name="generate-cases-writer", daemon=True)
+    thread.start()
+    try:
+        for batch in batches:
+            if state["error"] is not None:
+                break
+            jobs.put(batch)
+    finally:
+        jobs.put(None)
+        thread.join()
+    if state["error"] is not None:
+        raise state["error"]
+    return state["done"]
+
 __all__ = ["COLUMNS", "POOL_SIZE", "generate_cases"]
-_models = (Assignment, Case, CaseEvent, CaseOrg, CasePetitioner, Clock, Evaluation, ExtensionRequest, ReplyLetter,
-           Submission)

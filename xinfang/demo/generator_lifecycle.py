@@ -219,7 +219,7 @@ class Planner:
                 kind = "assign" if r.assign else "forward"
                 data = {"to_org": r.handler}
                 if kind == "assign":
-                    data["report_back_days"] = rng.choice((15, 20, 30, 30))
+                    data["report_back_days"] = rng.choice((30, 45, 60, 60))
                 add([kind, _delay(rng, 0.05, 1.5, 12), None, data, "office"])
             if target in (S.FORWARDED, S.ASSIGNED):
                 return out
@@ -266,13 +266,15 @@ class Planner:
             marks.append((at, ["delegate", 0, None, {"to_org": r.delegate_to, "report_back_days": days}, "office"]))
             marks.append((at + min(days, length * 0.5) * rng.uniform(0.5, 0.95),
                           ["delegate_report", 0, r.delegate_to, {"text": rng.choice(DELEGATE_REPORT)}, "office"]))
+        sign = _delay(rng, 0.05, 1.2, 5)
+        drafted = length - sign - (4 if until_reply else 0)
         if not r.simple and (length > 60 and roll < 0.12 or not until_reply and rng.random() < 0.5):
-            ask = rng.uniform(45, 56)
-            reason = rng.choice(EXTENSION_REASONS)
-            marks.append((ask, ["request_extension", 0, None, {"days": 30, "reason": reason}, "within:handle"]))
-            marks.append((ask + rng.uniform(0.2, 2.5), ["approve_extension", 0, None, {}, "within:handle"]))
+            ask = rng.uniform(45, min(56, drafted - 3))  # asked and approved before the draft
+            if ask > 44:
+                reason = rng.choice(EXTENSION_REASONS)
+                marks.append((ask, ["request_extension", 0, None, {"days": 30, "reason": reason}, "within:handle"]))
+                marks.append((ask + rng.uniform(0.2, 2.5), ["approve_extension", 0, None, {}, "within:handle"]))
         if until_reply:
-            sign = _delay(rng, 0.05, 1.2, 5)
             outcome = self._outcome(rng, r)
             letter = self._reply_letter(rng, r, outcome)
             if rng.random() < 0.06 and length > 8:
@@ -344,8 +346,8 @@ class Planner:
 
     # -- running them ----------------------------------------------------------------
 
-    def run(self, rng, r: Route, now: int) -> CaseSim:
-        sim = CaseSim(self.dl, self.orgs, at=r.t0, reg_org=r.reg_org, channel_label=r.channel_label)
+    def run(self, rng, r: Route, now: int, channel: str) -> CaseSim:
+        sim = CaseSim(self.dl, self.orgs, at=r.t0, reg_org=r.reg_org, channel=channel, channel_label=r.channel_label)
         steps = self.steps(rng, r)
         tail = len(steps) if self.open_tail is None else self.open_tail
         age = (now - r.t0) / DAY

@@ -33,7 +33,7 @@ ADDRESS_RATE = {"visit": 0.9, "online": 0.7, "call": 0.5, "letter": 1.0}
 
 class Person:
     __slots__ = ("pid", "name", "gender", "id_number", "id_index", "phone", "phone_index", "address",
-                 "created_at", "entry", "exhausted_at")
+                 "created_at", "entry", "exhausted_at", "last_case")
 
 
 class People:
@@ -49,7 +49,7 @@ class People:
         p = Person()
         p.pid = None
         p.name, p.gender = texts.random_person(rng)
-        p.entry = None
+        p.entry = p.last_case = None
         p.exhausted_at = 0
         p.created_at = created_at
         id_rate = ID_RATE[channel] if lead else 0.8

@@ -80,7 +80,7 @@ class CaseSim:
     """One case's history as the engine would write it."""
 
     def __init__(self, deadlines: Deadlines, orgs: dict[int, OrgInfo], *, at: int, reg_org: OrgInfo,
-                 channel_label: str):
+                 channel: str, channel_label: str):
         self.dl = deadlines
         self.orgs = orgs
         self.status = S.REGISTERED
@@ -98,7 +98,8 @@ class CaseSim:
         self.involved: dict[int, str] = {reg_org.id: "registered"}
         self.at = at
         self.events.append((at, reg_org.id, "register", "", S.REGISTERED,
-                            f"{reg_org.name}登记{channel_label}，编号 {{number}}", {}, True, [("submission", "sub", 0)]))
+                            f"{reg_org.name}登记{channel_label}，编号 {{number}}", {"channel": channel}, True,
+                            [("submission", "sub", 0)]))
         self._start("dispose" if reg_org.is_bureau else "accept", at)
 
     # -- clocks ------------------------------------------------------------------

@@ -6,6 +6,8 @@ worker's job."""
 from django.conf import settings
 from django.db import models
 
+from xinfang.lib.fields import EncryptedTextField
+
 
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
@@ -32,10 +34,13 @@ class OutboxMessage(models.Model):
     """A notice to the petitioner (告知书 / SMS). `dedupe_key` makes queuing the
     same notice twice a no-op."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="outbox")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="outbox")
     event = models.ForeignKey("cases.CaseEvent", null=True, on_delete=models.SET_NULL, related_name="+")
     template = models.CharField("通知类型", max_length=40)
-    channel = models.CharField(max_length=10, default="sms")
+    channel = models.CharField(max_length=10, default="sms")  # sms | email
+    # Phone number or e-mail address, encrypted like all personal data.
+    recipient = EncryptedTextField("接收人", blank=True)
+    last_error = models.TextField(blank=True)
     payload = models.JSONField(default=dict)
     dedupe_key = models.CharField(max_length=120, unique=True)
     state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)

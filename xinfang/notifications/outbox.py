@@ -1,0 +1,36 @@
+"""Queuing messages. Always called inside the transaction that makes the fact
+the message reports, so the message exists exactly when the fact does; the
+worker delivers later (at least once), and `dedupe_key` makes re-queuing a no-op."""
+
+from django.utils import timezone
+
+from .models import OutboxMessage
+
+
+def queue_message(*, template: str, recipient: str, dedupe_key: str, payload: dict | None = None,
+                  channel: str = "sms", case=None, event=None) -> OutboxMessage:
+    msg, _ = OutboxMessage.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={"case": case, "event": event, "template": template, "channel": channel,
+                  "recipient": recipient, "payload": payload or {},
+                  "created_at": event.at if event is not None else timezone.now()},
+    )
+    return msg
+
+
+def lead_phone(case) -> str:
+    lead = case.petitioner_links.filter(is_lead=True).select_related("petitioner").first()
+    if lead is None:
+        lead = case.petitioner_links.select_related("petitioner").first()
+    return lead.petitioner.phone if lead else ""
+
+
+def queue_case_notice(case, event, template: str) -> OutboxMessage | None:
+    """A notice to the petitioner about a step of their case (告知)."""
+    if case.is_anonymous:
+        return None
+    return queue_message(
+        template=template, recipient=lead_phone(case), dedupe_key=f"event:{event.pk}:{template}",
+        case=case, event=event,
+        payload={"number": case.number, "query_code": case.query_code, "note": event.note},
+    )
