@@ -8,11 +8,12 @@ which holds a hearing (the clock stops counting) and upholds it: the matter is
 terminated (已终结). The same petitioner writes again on the same matter and
 is refused as a repeat.
 
-Every step after the preliminary test data (orgs and people) goes through the
-case page: the action buttons, the htmx-loaded forms and the redirect back.
-Each person logs in with their own password. Along the way the page may offer
-nobody an action the table does not give them, and a refused action must say
-why in Chinese and change nothing.
+Only the org tree and the staff accounts are made in Python. Both letters go
+through the registration form; every later step through the case page: the
+action buttons, the htmx-loaded forms and the redirect back. Each person logs
+in with their own password. Along the way the page must offer each person
+exactly the actions the transitions table gives them, and a refused action
+must say why in Chinese and change nothing.
 
 The hearing takes time: between its start and its end the whole process
 (the live server included) is moved 9 days forward by patching
@@ -21,11 +22,9 @@ The hearing takes time: between its start and its end the whole process
 
 import json
 import re
-import warnings
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import FieldError
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -41,35 +40,6 @@ pytestmark = pytest.mark.browser
 CASE_URL = re.compile(r"/cases/(\d+)/$")
 PETITIONER = {"name": "王五", "id_number": valid_id(7), "phone": "13700001111"}
 HEARING_DAYS = 10  # both the first and the last day of a hearing count (rules/clocks.py `_resume`)
-
-
-# --- a known bug, worked around until it is fixed -----------------------------------------------------
-
-@pytest.fixture
-def _forward_form_shim(monkeypatch, orgs):
-    """BUG (reported, not fixed here: workflow code is not this test's to change):
-    xinfang/cases/workflow_forms.py `target_orgs` filters `region_id__startswith`,
-    a lookup Django does not allow on a foreign key, so the 转送/交办 form raises
-    FieldError (HTTP 500) as soon as it is opened. While the bug is there, the
-    same query is run through the region's own key; once fixed, this does nothing."""
-    from xinfang.cases import workflow_forms
-    from xinfang.cases.workflow import BY_NAME
-    from xinfang.orgs.models import Org, OrgKind
-
-    original = workflow_forms.target_orgs
-    probe = Case(current_org=orgs["lx_bureau"], issue_region_id="320213021")
-    try:
-        str(original(BY_NAME["forward"], probe).query)
-    except FieldError:
-        warnings.warn("workflow_forms.target_orgs is broken (region_id__startswith); worked around", stacklevel=1)
-
-        def target_orgs(t, case):
-            if t.name in ("guide_down", "delegate"):
-                return original(t, case)
-            return (Org.objects.filter(is_active=True, region__code__startswith=case.current_org.region_id[:4])
-                    .exclude(pk=case.current_org_id).exclude(kind=OrgKind.THIRD_PARTY).select_related("region"))
-
-        monkeypatch.setattr(workflow_forms, "target_orgs", target_orgs)
 
 
 # --- page helpers -------------------------------------------------------------------------------------
@@ -213,7 +183,6 @@ def register_letter(page: Page, category, *, title: str, content: str, repeat_of
 
 # --- the test -----------------------------------------------------------------------------------------
 
-@pytest.mark.usefixtures("_forward_form_shim")
 def test_it_runs_a_whole_life_in_the_browser(new_page, make_user, orgs, lx_registrar, category, artifacts,
                                              monkeypatch):
     zj_handler, zj_leader = make_user("lx_zhujian", "handler"), make_user("lx_zhujian", "leader")

@@ -184,7 +184,7 @@ def validate(name: str, case: Case, data: dict, at, user) -> str | None:
     if name == "redirect" and data.get("route") not in ROUTES:
         return "请选择其他法定途径"
     if name == "evaluate":
-        for key in ("rating", "handler_rating"):
+        for key in ("rating", "bureau_rating"):
             if data.get(key) and data[key] not in Rating.values:
                 return "评价只能为满意、基本满意或不满意"
     if name in ("review_request", "reexamine_request") and _reviewer(case) is None:

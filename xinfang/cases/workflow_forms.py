@@ -31,7 +31,7 @@ def target_orgs(t: Transition, case: Case):
     if t.name == "delegate":
         return qs.filter(region__parent_id=holder.region_id).exclude(kind=OrgKind.THIRD_PARTY)
     # Forward/assign within the holder's own region and below, plus the level above.
-    return qs.filter(region_id__startswith=holder.region_id[:4]).exclude(kind=OrgKind.THIRD_PARTY)
+    return qs.filter(region__code__startswith=holder.region_id[:4]).exclude(kind=OrgKind.THIRD_PARTY)
 
 
 def default_rights_notice(case: Case, kind: str = "reply") -> str:
