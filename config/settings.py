@@ -119,6 +119,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # One test database per process, so two test runs on one server never collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -181,4 +183,46 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # jieba prints its dictionary loading at INFO; keep it quiet.
     "loggers": {"jieba": {"level": "WARNING"}},
+}
+
+# --- Public portal (xinfang.portal) -----------------------------------------------------------
+PORTAL_REGION_ROOT = os.environ.get("PORTAL_REGION_ROOT", "3202")  # 无锡市: picker and routing stay inside
+PORTAL_POW_BITS = int(os.environ.get("PORTAL_POW_BITS", 16))  # proof-of-work difficulty (leading zero bits)
+PORTAL_TRUSTED_PROXIES = int(os.environ.get("PORTAL_TRUSTED_PROXIES", 0))  # proxies adding X-Forwarded-For
+PORTAL_SMS_ECHO = env_bool("PORTAL_SMS_ECHO", DEBUG)  # demo without SMS gateway: show the code (DEBUG only)
+PORTAL_KIOSK_IDLE_SECONDS = 90
+PORTAL_RATE_LIMITS: dict = {}  # overrides of xinfang.portal.ratelimit.DEFAULTS: {"submit_phone": (5, 86400)}
+
+# --- Notifications (xinfang.notifications): SMS gateway, e-mail, outbox delivery ---------------
+# SMS: "console" (default) prints and appends to SMS_FILE with the phone masked; "http" posts to a
+# provider. SMS_HTTP_TEMPLATE is a JSON object whose strings may use {phone} {text} {sign} {key};
+# with SMS_HTTP_SECRET each request carries X-Timestamp and X-Signature: sha256=HMAC(ts + "." + body).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+SMS_FILE = os.environ.get("SMS_FILE", str(BASE_DIR / "var" / "sms.log"))  # "" disables the file
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【阳光信访】")
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_FORMAT = os.environ.get("SMS_HTTP_FORMAT", "json")  # json | form
+SMS_HTTP_TEMPLATE = os.environ.get(
+    "SMS_HTTP_TEMPLATE", '{"phone": "{phone}", "text": "{sign}{text}", "idempotency_key": "{key}"}')
+SMS_HTTP_SECRET = os.environ.get("SMS_HTTP_SECRET", "")
+SMS_HTTP_SIGNATURE_HEADER = os.environ.get("SMS_HTTP_SIGNATURE_HEADER", "X-Signature")
+SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", 10))
+# E-mail: console in DEBUG, SMTP otherwise, unless EMAIL_BACKEND says so.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG
+                               else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "阳光信访 <noreply@localhost>")
+# Delivery; anything left out takes the default in xinfang/notifications/conf.py.
+NOTIFICATIONS = {
+    "MAX_ATTEMPTS": int(os.environ.get("NOTIFY_MAX_ATTEMPTS", 12)),  # then the message is marked failed
+    "BACKOFF_BASE_SECONDS": 30,  # 30 s · 2^n …
+    "BACKOFF_MAX_SECONDS": 3600,  # … at most hourly
+    "CLAIM_SECONDS": 120,  # a worker's lease on the messages it is sending
+    "EVALUATION_INVITE_DELAY_HOURS": int(os.environ.get("EVALUATION_INVITE_DELAY_HOURS", 1)),
 }

@@ -2,13 +2,14 @@
 pytest-django's live server.
 
 Every browser test runs with transactional DB access (the live server answers
-from other threads, so the data must really be committed). Django flushes all
-tables after such a test, which also wipes the reference data the migrations
-loaded (44,703 regions, the content categories). They are copied once into
-snapshot tables that flush does not know about, and copied back inside the
-database before each browser test (`_reference_data`) and after the module's
-last one (`_reference_data_after_module`), so tests that run later still find
-them. Copying in SQL takes a fraction of reloading through the ORM."""
+from other threads, so the data must really be committed), and Django flushes
+every table after it. The apps put their reference data back after a flush
+(post_migrate receivers in orgs/cases/rules `apps.py`), but reloading 44,703
+regions through the ORM costs 1–2 s per test. `_reference_snapshot` keeps a
+copy of the regions, categories and work calendar in tables flush does not know about and,
+from a post_migrate receiver that runs before the apps' own, copies them back
+inside the database in a fraction of that time; the apps' receivers then find
+the data present and do nothing."""
 
 import re
 from collections.abc import Callable, Iterator
@@ -32,74 +33,53 @@ CHROMIUM_ARGS = [
 DEFAULT_TIMEOUT_MS = 10_000
 expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
-
-def _reference_tables() -> list[str]:
-    from xinfang.cases.models import Category
-    from xinfang.orgs.models import Region
-
-    return [Region._meta.db_table, Category._meta.db_table]
+# Tables seeded by migrations and re-seeded after a flush (parents first); those
+# not present in this schema are skipped.
+REFERENCE_TABLES = ["orgs_region", "cases_category", "rules_calendaryear", "rules_workcalendar"]
+SNAPSHOT_UID = "browser-tests-reference-snapshot"
 
 
 def _snapshot(table: str) -> str:
     return f"browser_tests_snapshot_{table}"
 
 
-def _load_reference_data() -> None:
-    """The data migrations' loaders (idempotent; slow-ish: 44,703 regions)."""
-    from xinfang.cases.categories import load_categories
-    from xinfang.cases.models import Category
-    from xinfang.orgs.models import Region
-    from xinfang.orgs.regions import load_regions
-
-    load_regions(Region)
-    load_categories(Category)
+_snapshotted: list[str] = []
 
 
-def restore_reference_data() -> None:
-    """Put regions and categories back after a flush, copied inside the database
-    from the snapshot tables (flush only empties Django's own tables)."""
-    from django.db import connection
+def _restore_from_snapshot(sender=None, using: str = "default", **kwargs) -> None:
+    from django.db import connections
 
-    with connection.cursor() as cur:
-        for table in _reference_tables():
+    with connections[using].cursor() as cur:
+        for table in _snapshotted:
             cur.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 - our own table names
             if cur.fetchone() is None:
                 cur.execute(f"INSERT INTO {table} SELECT * FROM {_snapshot(table)}")  # noqa: S608
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def _reference_snapshot(django_db_setup, django_db_blocker) -> Iterator[None]:
     from django.db import connection, connections
+    from django.db.models.signals import post_migrate
 
     with django_db_blocker.unblock():
-        _load_reference_data()  # in case an earlier transactional test flushed them
+        existing = set(connection.introspection.table_names())
+        _snapshotted[:] = [t for t in REFERENCE_TABLES if t in existing]
         with connection.cursor() as cur:
-            for table in _reference_tables():
+            for table in _snapshotted:
                 cur.execute(f"DROP TABLE IF EXISTS {_snapshot(table)}")
                 cur.execute(f"CREATE TABLE {_snapshot(table)} AS SELECT * FROM {table}")  # noqa: S608
+                cur.execute(f"SELECT count(*) FROM {_snapshot(table)}")  # noqa: S608
+                assert cur.fetchone()[0] > 0, f"{table} is empty: no reference data to keep"
         connections.close_all()  # else this session would stop the test database from being dropped
+    # No sender: it runs for the first app flush signals, before orgs' and cases' own receivers.
+    post_migrate.connect(_restore_from_snapshot, weak=False, dispatch_uid=SNAPSHOT_UID)
     yield
+    post_migrate.disconnect(dispatch_uid=SNAPSHOT_UID)
     with django_db_blocker.unblock():
         with connection.cursor() as cur:
-            for table in _reference_tables():
+            for table in _snapshotted:
                 cur.execute(f"DROP TABLE IF EXISTS {_snapshot(table)}")
         connections.close_all()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data_after_module(_reference_snapshot, django_db_blocker) -> Iterator[None]:
-    from django.db import connections
-
-    # Module-scoped, so it is torn down after the flush that ends the module's last test.
-    yield
-    with django_db_blocker.unblock():
-        restore_reference_data()
-        connections.close_all()
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(_reference_snapshot, transactional_db) -> None:
-    restore_reference_data()
 
 
 @pytest.fixture(autouse=True)
