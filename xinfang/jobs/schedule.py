@@ -11,4 +11,6 @@ class Job:
 
 SCHEDULE = [
     Job("xinfang.jobs.tasks.close_lapsed_cases", 600),
+    Job("xinfang.jobs.tasks.deliver_outbox", 10),
+    Job("xinfang.jobs.tasks.invite_evaluations", 300),
 ]

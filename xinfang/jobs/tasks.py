@@ -9,3 +9,19 @@ def close_lapsed_cases() -> dict[str, int]:
     from xinfang.cases.sweep import close_lapsed
 
     return close_lapsed()
+
+
+@task()
+def deliver_outbox() -> dict[str, int]:
+    """Send due SMS and e-mail notices. Safe to run in many workers at once:
+    messages are leased by conditional updates, never sent twice concurrently."""
+    from xinfang.notifications.delivery import deliver_pending
+
+    return deliver_pending()
+
+
+@task()
+def invite_evaluations() -> dict[str, int]:
+    from xinfang.notifications.invitations import queue_evaluation_invitations
+
+    return {"queued": queue_evaluation_invitations()}

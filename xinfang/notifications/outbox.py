@@ -8,12 +8,16 @@ from .models import OutboxMessage
 
 
 def queue_message(*, template: str, recipient: str, dedupe_key: str, payload: dict | None = None,
-                  channel: str = "sms", case=None, event=None) -> OutboxMessage:
+                  channel: str = "sms", case=None, event=None, at=None) -> OutboxMessage:
+    """Queue one message; a second call with the same `dedupe_key` returns the first.
+
+    Nothing is sent here, whatever the caller's transaction does next: the
+    worker (delivery.deliver_due) picks the row up once it is committed."""
     msg, _ = OutboxMessage.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={"case": case, "event": event, "template": template, "channel": channel,
                   "recipient": recipient, "payload": payload or {},
-                  "created_at": event.at if event is not None else timezone.now()},
+                  "created_at": at or (event.at if event is not None else timezone.now())},
     )
     return msg
 
