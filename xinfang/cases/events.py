@@ -15,6 +15,8 @@ OTHER_LABELS = {
     "level_skipping": "越级走访提示",
     "extend": "延期",
     "clock_recomputed": "期限重新计算",
+    "publish": "信访公开",
+    "withdraw_publication": "撤回公开",
 }
 
 
