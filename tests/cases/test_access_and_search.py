@@ -141,3 +141,13 @@ def test_it_pages_the_inbox_by_keyset(client, orgs, lx_registrar):
         url = f"/cases/?after={page.next_cursor}" if page.next_cursor else None
     assert len(seen) == 45 == len(set(seen))
     assert seen == sorted(seen, reverse=True)
+
+
+def test_it_pads_city_numbers_and_numbers_towns_under_their_county(orgs):
+    year = timezone.localdate().year
+    city = make_case(orgs["wx_bureau"], None, seq=1)
+    town = make_case(orgs["lx_town"], None, seq=2)
+    county = make_case(orgs["lx_bureau"], None, seq=3)
+    assert city.number == f"320200-{year}-000001"
+    assert town.number == f"320213-{year}-000001"
+    assert county.number == f"320213-{year}-000002"

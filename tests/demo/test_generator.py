@@ -22,13 +22,16 @@ from xinfang.cases.models import (
     Status,
     Submission,
 )
+from xinfang.cases.models_procedure import Assignment, Evaluation, ExtensionRequest, ReplyLetter
 from xinfang.cases.numbering import next_case_number
+from xinfang.cases.workflow import allowed_moves
 from xinfang.demo.generator import generate_cases
 from xinfang.demo.orgtree import build_org_tree
 from xinfang.lib.crypto import index_field
 from xinfang.lib.idcard import validate_id_number
 from xinfang.lib.phone import validate_phone
-from xinfang.orgs.models import Membership, Org
+from xinfang.orgs.models import Membership, Org, Role
+from xinfang.rules.models import Clock
 
 NOW = dt.datetime(2025, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 COUNT = 600
@@ -89,13 +92,51 @@ def test_every_status_and_channel_occurs(generated):
     old = [c for c in generated if (NOW - c.registered_at).days > 180]
     recent = [c for c in generated if (NOW - c.registered_at).days < 20]
     finished = {Status.REPLIED, Status.CLOSED, Status.TERMINATED, Status.DECLINED, Status.REDIRECTED,
-                Status.REVIEWED, Status.REFUSED_REPEAT}
+                Status.REVIEWED, Status.REFUSED_REPEAT, Status.MERGED}
     assert sum(c.status in finished for c in old) > 0.85 * len(old)
     assert sum(c.status not in finished for c in recent) > 0.6 * len(recent)
 
 
-def test_event_histories_are_consistent(generated):
+RUNNING = ("running", "paused")
+TERMINAL = {Status.TERMINATED, Status.CLOSED, Status.DECLINED, Status.REDIRECTED, Status.REFUSED_REPEAT,
+            Status.MERGED}
+
+
+def assert_consistent(case, events, clocks):
+    """The invariants the workflow engine keeps (tests/cases/test_workflow_properties.py)."""
+    moves = allowed_moves()
+    status = ""
+    for e in events:
+        if e.to_status:
+            assert (e.from_status, e.to_status) in moves, (case.number, e.action, e.from_status, e.to_status)
+            assert e.from_status == status, (case.number, e.action)
+            status = e.to_status
+    assert status == case.status, case.number
+    live = [c.kind for c in clocks if c.state in RUNNING]
+    assert len(live) == len(set(live)), (case.number, live)
+    s = case.status
+    if s == Status.REGISTERED:
+        assert ("dispose" in live) != ("accept" in live), (case.number, live)
+    if s in (Status.FORWARDED, Status.ASSIGNED):
+        assert "accept" in live and "handle" not in live, (case.number, live)
+    if s in (Status.ACCEPTED, Status.REPLY_PENDING):
+        assert len({"handle", "simple"} & set(live)) == 1, (case.number, live)
+    if s == Status.REVIEWING:
+        assert "review" in live
+    if s == Status.REEXAMINING:
+        assert "reexamine" in live
+    if s == Status.REPLIED:
+        assert not {"handle", "simple", "accept", "dispose"} & set(live), (case.number, live)
+    if s in TERMINAL:
+        assert not set(live) - {"report_back"}, (case.number, s, live)
+    assert case.next_due_at == min((c.due_at for c in clocks if c.state == "running"), default=None), case.number
+
+
+def test_event_histories_follow_the_workflow(generated):
     events = _events_by_case()
+    clocks = defaultdict(list)
+    for c in Clock.objects.all():
+        clocks[c.case_id].append(c)
     cases = {c.id: c for c in generated}
     assert set(events) == set(cases)
     for case_id, evs in events.items():
@@ -104,16 +145,35 @@ def test_event_histories_are_consistent(generated):
         assert evs[0].at == case.registered_at and case.number in evs[0].note
         times = [e.at for e in evs]
         assert times == sorted(times), case.number  # ids follow time
-        assert times[-1] <= NOW
-        status = ""
-        for e in evs:
-            if e.to_status:
-                assert e.from_status == status, (case.number, e.action)
-                status = e.to_status
-        assert status == case.status, case.number
-        assert case.updated_at >= times[-1]
+        assert times[-1] <= NOW and case.updated_at >= times[-1]
+        assert_consistent(case, evs, clocks[case_id])
         repeats = [e for e in evs if e.action == "repeat"]
-        assert case.submission_count == 1 + len(repeats)
+        merged_in = sum(c.submission_count for c in generated if c.merged_into_id == case.id)
+        assert case.submission_count == 1 + len(repeats) + merged_in
+        if case.status == Status.MERGED:
+            assert case.merged_into_id and cases[case.merged_into_id].registered_at < case.registered_at
+
+
+def test_procedure_records_match_the_events(generated):
+    actions = Counter(CaseEvent.objects.values_list("action", flat=True))
+    assert actions["forward"] + actions["assign"] + actions["guide_down"] + actions["delegate"] == \
+        Assignment.objects.count()
+    assert actions["draft_reply"] + actions["review_decide"] + actions["reexamine_decide"] == \
+        ReplyLetter.objects.count()
+    assert ReplyLetter.objects.filter(kind="reply", signed_at__isnull=False).count() == actions["reply"]
+    assert ExtensionRequest.objects.count() == actions["request_extension"]
+    assert ExtensionRequest.objects.filter(approved=True).count() == actions["approve_extension"]
+    assert Evaluation.objects.filter(target="handler").count() == actions["evaluate"]
+    for e in CaseEvent.objects.filter(action__in=["forward", "assign", "reply", "approve_extension", "merge"]):
+        key = {"forward": "assignment", "assign": "assignment", "reply": "letter", "approve_extension": "request",
+               "merge": "into_case"}[e.action]
+        assert e.payload[key], (e.action, e.payload)
+    extended = Clock.objects.filter(kind="handle", extended_days=30)
+    assert extended.count() == actions["approve_extension"]
+    assert all("延期30日" in c.explanation[-1] or c.state != "running" for c in extended)
+    assert Clock.objects.filter(state="missed").exists() and Clock.objects.filter(state="met").exists()
+    assert Case.objects.filter(is_level_skipping=True).count() == actions["guide_down"]
+    assert Case.objects.filter(simple_procedure=True).exists()
 
 
 def test_involvements_and_current_org(generated):
@@ -126,11 +186,42 @@ def test_involvements_and_current_org(generated):
         if c.accused_org_id:
             assert c.accused_org_id not in involved[c.id]  # the accused org never sees the case
     relations = set(CaseOrg.objects.values_list("relation", flat=True))
-    assert {"registered", "handling", "forwarded", "reviewing"} <= relations
+    assert {"registered", "forwarded", "assigned", "delegated", "reviewing", "reexamining"} <= relations
     forwarded = CaseEvent.objects.filter(action__in=["forward", "assign"])
     assert all(e.payload["to_org"] in involved[e.case_id] for e in forwarded)
     open_cases = [c for c in generated if c.status in (Status.ACCEPTED, Status.FORWARDED, Status.REVIEWING)]
     assert open_cases and all(c.next_due_at and c.next_due_at > c.registered_at for c in open_cases)
+
+
+def test_the_engine_carries_on_from_generated_cases(generated):
+    """Generated cases are ordinary cases: staff can take the next step with the workflow engine."""
+    from xinfang.cases import workflow_engine as engine
+
+    def staff(org_id, role):
+        user = User.objects.create_user(f"u{org_id}{role}{User.objects.count()}", password="pw-for-tests-123")
+        Membership.objects.create(user=user, org_id=org_id, role=role)
+        return user
+
+    at = NOW + dt.timedelta(hours=1)
+    reply = {"outcome": "explain", "text": "经核实，现答复如下。", "legal_basis": "《信访工作条例》第三十二条",
+             "rights_notice": "如不服，可于30日内请求复查。"}
+    decision = {"review_outcome": "uphold", "text": "维持原处理意见。", "legal_basis": "《信访工作条例》第三十五条",
+                "rights_notice": "如不服，可于30日内请求复核。"}
+    steps = {
+        Status.FORWARDED: [(Role.HANDLER, "accept", {})],
+        Status.ASSIGNED: [(Role.HANDLER, "accept", {})],
+        Status.ACCEPTED: [(Role.HANDLER, "draft_reply", reply), (Role.LEADER, "reply", {})],
+        Status.REPLY_PENDING: [(Role.LEADER, "reply", {})],
+        Status.REVIEWING: [(Role.LEADER, "review_decide", decision)],
+    }
+    for status, chain in steps.items():
+        case = next(c for c in generated if c.status == status)
+        for role, name, data in chain:
+            case.refresh_from_db()
+            engine.apply(case.pk, name, user=staff(case.current_org_id, role), data=data, at=at)
+        case.refresh_from_db()
+        assert_consistent(case, list(CaseEvent.objects.filter(case=case).order_by("at", "id")),
+                          list(Clock.objects.filter(case=case)))
 
 
 def test_petitioners_are_valid_and_encrypted(generated):
@@ -179,7 +270,8 @@ def test_people_links_and_recurrence(generated):
 
 def test_submissions_carry_channel_details(generated):
     subs = list(Submission.objects.all())
-    assert len(subs) == sum(c.submission_count for c in generated)
+    # A merged case's submissions also count on the case it was merged into.
+    assert len(subs) == sum(c.submission_count for c in generated if not c.merged_into_id)
     assert any(s.is_repeat for s in subs)
     for s in subs:
         if s.channel == "letter":
@@ -242,9 +334,10 @@ def test_load_demo_is_idempotent(monkeypatch):
     monkeypatch.setattr(load_demo, "DEMO_CASE_COUNT", 40)
     out = StringIO()
     call_command("load_demo", stdout=out)
-    counts = [m.objects.count() for m in (Case, CaseEvent, Petitioner, Org, User, Membership)]
+    models = (Case, CaseEvent, Petitioner, Clock, Assignment, Org, User, Membership)
+    counts = [m.objects.count() for m in models]
     assert counts[0] == 40
     call_command("load_demo", stdout=out)
-    assert [m.objects.count() for m in (Case, CaseEvent, Petitioner, Org, User, Membership)] == counts
+    assert [m.objects.count() for m in models] == counts
     text = out.getvalue()
     assert "wx_registrar" in text and "Xinfang@2026" in text

@@ -28,7 +28,7 @@ from .models import (
     Status,
     Submission,
 )
-from .numbering import next_case_number
+from .numbering import next_case_number, numbering_region
 
 GROUP_THRESHOLD = 5  # 集体访: five or more people
 MAX_REPRESENTATIVES = 5  # a group names at most five representatives (2022 art. 18)
@@ -163,8 +163,8 @@ def register_case(reg: Registration, *, actor, org: Org) -> Submission:
         now = timezone.now()
         year = timezone.localtime(reg.received_at).year
         case = Case.objects.create(
-            number=next_case_number(org.region_id, year),
-            numbering_region_id=org.region_id,
+            number=next_case_number(numbering_region(org.region_id), year),
+            numbering_region_id=numbering_region(org.region_id),
             title=reg.title,
             content=reg.content,
             demands=reg.demands,

@@ -5,6 +5,16 @@ from django.db import IntegrityError, connection, transaction
 from .models import CaseCounter
 
 
+def numbering_region(region_code: str) -> str:
+    """Towns and streets number under their county; provinces and cities under themselves."""
+    return region_code[:6] if len(region_code) > 6 else region_code
+
+
+def format_number(region_code: str, year: int, seq: int) -> str:
+    # Always six digits before the year (3202 → 320200), like the statistics code of a county.
+    return f"{region_code.ljust(6, '0')}-{year}-{seq:06d}"
+
+
 def next_case_number(region_code: str, year: int) -> str:
     """Hand out the next number. Must run inside the registering transaction so a
     rolled-back registration also gives its number back.
@@ -25,4 +35,4 @@ def next_case_number(region_code: str, year: int) -> str:
                 pass  # another registration created the row first; fine
             cur.execute(sql, [region_code, year])
             row = cur.fetchone()
-    return f"{region_code}-{year}-{row[0]:06d}"
+    return format_number(region_code, year, row[0])

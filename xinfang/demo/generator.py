@@ -29,25 +29,30 @@ from collections import Counter
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
-from xinfang.cases.models import CaseCounter, Category, Petitioner, Status, new_query_code
+from xinfang.cases.models import Case, CaseCounter, Category, Petitioner, Status, new_query_code
+from xinfang.cases.numbering import format_number
 from xinfang.cases.taxonomy import department_for, top_level_of
 from xinfang.lib.text import index_text
 from xinfang.orgs.models import Org, OrgKind, Region
 
 from . import texts
-from .generator_lifecycle import Planner, Route, WorkDays
+from .generator_lifecycle import Planner, Route, Weighted, WorkDays
 from .generator_people import People, Person
 from .generator_replay import DAY, Deadlines, OrgInfo, as_dt, local_date
 from .generator_rows import COLUMNS, Batch, write_batch
-from .generator_writer import make_writer
+from .generator_writer import DeferredIndexes, make_writer
 
 POOL_SIZE = 20000  # distinct texts per run; jieba costs ~0.5 ms a text
+BULK_LOAD_MIN = 100000  # PostgreSQL: defer secondary indexes from this many cases on
 LOCAL_OFFSET = 8 * 3600
 CITY = "3202"
 CHANNELS = ["online", "visit", "call", "letter"]
 CHANNEL_WEIGHTS = [45, 20, 20, 15]
 CHANNEL_LABELS = {"letter": "来信", "visit": "来访", "call": "来电", "online": "网上信访"}
-ONLINE_SOURCES = (["web", "mobile", "mailbox", "kiosk", "proxy"], [35, 45, 12, 5, 3])
+ONLINE_SOURCE = Weighted(["web", "mobile", "mailbox", "kiosk", "proxy"], [35, 45, 12, 5, 3])
+CO_PETITIONERS = Weighted((1, 2, 3), (85, 11, 4))  # people on an individual petition
+CLOSED_FROM = Weighted(("replied", "declined", "redirected", "refused_repeat"), (86, 6, 5, 2))
+CLOSED_FROM_LAW = Weighted(("replied", "declined", "redirected", "refused_repeat"), (86, 6, 30, 2))
 # Where each channel gets registered: (county bureau, city bureau, directly at the competent org)
 REG_WEIGHTS = {"visit": (70, 15, 15), "letter": (58, 32, 10), "call": (60, 34, 6), "online": (62, 32, 6)}
 GROUP_RATE = {"visit": 0.18, "letter": 0.05, "online": 0.025, "call": 0.0}
@@ -308,8 +313,7 @@ class _Generator:
                 e = lead.entry
         closed_from = ""
         if status == Status.CLOSED:
-            closed_from = rng.choices(("replied", "declined", "redirected", "refused_repeat"),
-                                      (86, 6, 5 * (6 if law else 1), 2))[0]
+            closed_from = (CLOSED_FROM_LAW if law else CLOSED_FROM)(rng)
         effective = closed_from or status
         recurring = lead is not None
 
@@ -359,7 +363,7 @@ class _Generator:
                 lead = self.people.new(created, e.place, channel, True)
                 b.persons.append(lead)
                 lead.entry = e
-            n_people = rng.choice((1, 2, 2, 3, 3, 4, 5)) if is_group else rng.choices((1, 2, 3), (85, 11, 4))[0]
+            n_people = rng.choice((1, 2, 2, 3, 3, 4, 5)) if is_group else CO_PETITIONERS(rng)
             people.append((lead, True, is_group))
             for _ in range(n_people - 1):
                 other = self.people.new(created, e.place, channel, False)
@@ -393,8 +397,8 @@ class _Generator:
             b.merge_bumps.append((merge_into, len(subs)))
 
         handle = [None, None, b.serial, ci, t0]  # case id and number, filled in when written
-        if lead is not None:
-            lead.last_case = handle
+        if lead is not None and merge_into is None:
+            lead.last_case = handle  # what a later repeat gets merged into (never a merged case)
         accused = None
         if e.purpose == "accusation" and rng.random() < 0.7:
             units = [u for u in ctx.county_units.get(e.county, ()) if u.id not in sim.involved]
@@ -429,7 +433,7 @@ class _Generator:
             caller = lead.phone if lead is not None and lead.phone else f"0510-8{int(rng.random() * 1e7):07d}"
             call_at = as_dt(ts - 60 - int(rng.random() * 840))
         else:
-            source = rng.choices(*ONLINE_SOURCES)[0]
+            source = ONLINE_SOURCE(rng)
         return [lead, channel, as_dt(ts), org_id, None, content, is_repeat, None, postmark, received, visitors,
                 officer, caller, call_at, source]
 
@@ -452,18 +456,22 @@ def _reserve_numbers(keys: list[tuple[str, int]]) -> list[str]:
     for key in keys:
         n = nxt[key]
         nxt[key] = n + 1
-        numbers.append(f"{key[0].ljust(6, '0')}-{key[1]}-{n:06d}")
+        numbers.append(format_number(key[0], key[1], n))
     return numbers
 
 
 def generate_cases(count: int, *, seed: int = 1, months: int = 18, batch_size: int = 2000, now=None,
-                   progress=None, method: str = "auto") -> int:
+                   progress=None, method: str = "auto", log=None) -> int:
     """Generate `count` cases registered over the last `months` months before `now`.
 
     `progress(done_cases, total_cases, rows_written)` is called after each
-    batch. `method` picks the writer: "copy" (PostgreSQL COPY), "orm"
-    (bulk_create) or "auto" (COPY on PostgreSQL, bulk_create elsewhere).
-    Returns the number of cases written."""
+    batch, `log(message)` for other news (bulk-load mode). `method` picks the
+    writer: "copy" (PostgreSQL COPY), "orm" (bulk_create) or "auto" (COPY on
+    PostgreSQL, bulk_create elsewhere). Returns the number of cases written.
+
+    Large loads on PostgreSQL (≥ BULK_LOAD_MIN cases into an almost empty
+    case table) drop the secondary indexes of the tables they fill and
+    rebuild them at the end."""
     if count <= 0:
         return 0
     now = now or timezone.now()
@@ -478,7 +486,16 @@ def generate_cases(count: int, *, seed: int = 1, months: int = 18, batch_size: i
     # batch k while this thread builds batch k+1: the server's work (COPY,
     # indexes, commit) then overlaps with Python's.
     if connection.vendor == "postgresql" and not connection.in_atomic_block and count > batch_size:
-        done = _write_in_background(batches, writer, count, progress)
+        deferred = None
+        if count >= BULK_LOAD_MIN and Case.objects.count() <= count // 10:
+            deferred = DeferredIndexes(list(COLUMNS), log)
+        try:
+            if deferred is not None:
+                deferred.drop()
+            done = _write_in_background(batches, writer, count, progress)
+        finally:
+            if deferred is not None:
+                deferred.restore()
     else:
         done = rows = 0
         for batch in batches:

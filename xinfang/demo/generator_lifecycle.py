@@ -16,6 +16,8 @@ All times are integer epoch seconds."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -78,6 +80,26 @@ REVIEW_TEXTS = {
     "revoke": "经复查，原处理意见认定事实不清，予以撤销，由原办理单位重新办理。",
 }
 FINAL_NOTICE = "本复核意见为最终意见。信访人以同一事实和理由再提出信访事项的，不再受理。"
+
+
+class Weighted:
+    """`rng.choices(options, weights)[0]` with the cumulative weights computed once."""
+
+    def __init__(self, options, weights):
+        self.options = tuple(options)
+        self.cum = list(itertools.accumulate(weights))
+        self.total = self.cum[-1]
+
+    def __call__(self, rng):
+        return self.options[bisect.bisect(self.cum, rng.random() * self.total)]
+
+
+RATING = Weighted(("satisfied", "basically_satisfied", "dissatisfied"), (72, 18, 10))
+REVIEW_OUTCOME = Weighted(("uphold", "modify", "revoke"), (85, 10, 5))
+REEXAMINE_OUTCOME = Weighted(("uphold", "modify"), (92, 8))
+OUTCOME_CONTESTED = Weighted(("reject", "explain", "support"), (60, 35, 5))
+OUTCOME_ADVICE = Weighted(("explain", "support"), (75, 25))
+OUTCOME = Weighted(("support", "explain", "reject"), (42, 40, 18))
 
 
 class WorkDays:
@@ -295,8 +317,7 @@ class Planner:
         if r.assign:
             out.append(["report_back", _delay(rng, 0.1, 1.5, 5), r.handler, {}, "office"])
         if rng.random() < (0.6 if review_path else 0.72):
-            rating = "dissatisfied" if review_path else rng.choices(
-                ("satisfied", "basically_satisfied", "dissatisfied"), (72, 18, 10))[0]
+            rating = "dissatisfied" if review_path else RATING(rng)
             data = {"rating": rating, "source": "self" if rng.random() < 0.85 else "proxy"}
             if rng.random() < 0.8:
                 data["bureau_rating"] = rating if rng.random() < 0.7 else "satisfied"
@@ -309,7 +330,7 @@ class Planner:
         if target == S.REVIEWING:
             return
         upper = self.reviewer(reviewer)
-        outcome = rng.choices(("uphold", "modify", "revoke"), (85, 10, 5))[0]
+        outcome = REVIEW_OUTCOME(rng)
         notice = f"如对本复查意见不服，可自收到之日起30日内向{upper.name}书面请求复核。" if upper else FINAL_NOTICE
         out.append(["review_decide", _delay(rng, 7, 22, 30), reviewer,
                     {"outcome": outcome, "text": REVIEW_TEXTS[outcome], "legal_basis": self._basis(rng, r),
@@ -322,17 +343,17 @@ class Planner:
         out.append(["reexamine_request", _delay(rng, 2, 12, 28), r.window_bureau,
                     {"reason": "对复查意见仍然不服"}, "within:reexamine_request"])
         if target == S.TERMINATED:
-            outcome = rng.choices(("uphold", "modify"), (92, 8))[0]
+            outcome = REEXAMINE_OUTCOME(rng)
             out.append(["reexamine_decide", _delay(rng, 7, 24, 30), upper,
                         {"outcome": outcome, "text": REVIEW_TEXTS[outcome].replace("复查", "复核"),
                          "legal_basis": self._basis(rng, r), "rights_notice": FINAL_NOTICE}, "within:reexamine"])
 
     def _outcome(self, rng, r: Route) -> str:
         if r.status in (S.REVIEWING, S.REVIEWED, S.REEXAMINING, S.TERMINATED):
-            return rng.choices(("reject", "explain", "support"), (60, 35, 5))[0]
+            return OUTCOME_CONTESTED(rng)
         if r.purpose in ("inquiry", "suggestion", "other"):
-            return rng.choices(("explain", "support"), (75, 25))[0]
-        return rng.choices(("support", "explain", "reject"), (42, 40, 18))[0]
+            return OUTCOME_ADVICE(rng)
+        return OUTCOME(rng)
 
     def _basis(self, rng, r: Route) -> str:
         return f"《信访工作条例》第三十二条；{rng.choice(LAWS.get(r.top, LAWS['QT']))}"

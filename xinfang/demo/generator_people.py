@@ -42,7 +42,14 @@ class People:
         self.streets = streets  # [(code, county, Place)]
         self.index_key = field_keys()[1]
         self.used_ids: set[int] = set()
+        # Blind indexes already in the database: loaded once when there are few
+        # (cheap, and no index lookups during a bulk load), else queried per batch.
+        self.taken: set[str] | None = None
         self.check_db = check_db
+        if check_db:
+            existing = Petitioner.objects.exclude(id_number_index="")
+            if existing.count() <= 300000:
+                self.taken = set(existing.values_list("id_number_index", flat=True))
 
     def new(self, created_at: dt.datetime, place, channel: str, lead: bool) -> Person:
         rng = self.rng
@@ -93,11 +100,14 @@ class People:
             return
         fresh = [p for p in persons if p.id_number]
         for attempt in range(5):
-            taken = set()
-            idx = [p.id_index for p in fresh]
-            for i in range(0, len(idx), 500):
-                taken.update(Petitioner.objects.filter(id_number_index__in=idx[i:i + 500])
-                             .values_list("id_number_index", flat=True))
+            if self.taken is not None:
+                taken = self.taken
+            else:
+                taken = set()
+                idx = [p.id_index for p in fresh]
+                for i in range(0, len(idx), 500):
+                    taken.update(Petitioner.objects.filter(id_number_index__in=idx[i:i + 500])
+                                 .values_list("id_number_index", flat=True))
             fresh = [p for p in fresh if p.id_index in taken]
             if not fresh:
                 return

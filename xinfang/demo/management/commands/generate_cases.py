@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
         try:
             written = generate_cases(count, seed=seed, months=months, batch_size=batch, progress=progress,
-                                     method=method)
+                                     method=method, log=self.stdout.write)
         except (RuntimeError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
