@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from django import forms
 from django.db.models import Q, QuerySet
 
-from xinfang.orgs.access import involved_org_ids, region_scopes, visible_cases
+from xinfang.orgs.access import involved_org_ids, region_scopes, visibility_parts, visible_cases
 from xinfang.orgs.models import Region
 
 from .models import Case, Category, Channel, Status
@@ -64,7 +64,15 @@ def region_filter_choices(user) -> list[tuple[str, str]]:
 
 
 def filtered_cases(user, data: dict) -> QuerySet[Case]:
-    qs = visible_cases(user)
+    return _filter(visible_cases(user), user, data)
+
+
+def filtered_parts(user, data: dict) -> list[QuerySet[Case]]:
+    """The same cases as `filtered_cases`, as one queryset per visibility part."""
+    return [_filter(Case.objects.filter(part), user, data) for part in visibility_parts(user)]
+
+
+def _filter(qs: QuerySet[Case], user, data: dict) -> QuerySet[Case]:
     if data.get("scope", "mine") != "all":
         qs = qs.filter(current_org_id__in=involved_org_ids(user))
     if data.get("status"):
@@ -110,8 +118,42 @@ def _parse_cursor(raw: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def keyset_page(qs: QuerySet[Case], after: str | None = None, before: str | None = None,
+def keyset_page(qs: QuerySet[Case] | list[QuerySet[Case]], after: str | None = None, before: str | None = None,
                 size: int = PAGE_SIZE) -> Page:
+    """One page of cases, newest first. Given several querysets (the parts of a
+    user's visibility), each is paged on its own index and the pages merged."""
+    parts = qs if isinstance(qs, list) else [qs]
+    if not parts:
+        return Page(rows=[], next_cursor=None, prev_cursor=None, count=0, count_capped=False)
+    pages = [_keyset_one(p, after, before, size) for p in parts]
+    newest_first = _parse_cursor(before) is None
+    merged: dict[int, Case] = {}
+    for rows, _, _ in pages:
+        for c in rows:
+            merged.setdefault(c.pk, c)
+    ordered = sorted(merged.values(), key=lambda c: (c.registered_at, c.pk), reverse=newest_first)
+    more = len(ordered) > size or any(more for _, more, _ in pages)
+    rows = ordered[:size]
+    if not newest_first:
+        rows.reverse()
+    has_older = more if newest_first else True
+    has_newer = (after is not None) if newest_first else more
+    counts = [p.order_by()[: COUNT_CAP + 1].count() for p in parts]
+    if len(parts) > 1 and max(counts) <= COUNT_CAP:
+        union = Case.objects.filter(pk__in=[c for p in parts for c in p.order_by().values_list("pk", flat=True)])
+        counts = [union.count()]
+    count = max(counts)
+    return Page(
+        rows=rows,
+        next_cursor=_cursor(rows[-1]) if rows and has_older else None,
+        prev_cursor=_cursor(rows[0]) if rows and has_newer else None,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+    )
+
+
+def _keyset_one(qs: QuerySet[Case], after: str | None, before: str | None, size: int):
+    """(rows in page order, whether more exist beyond, _) for one queryset."""
     qs = qs.select_related("category", "category__parent", "issue_region", "current_org")
     a, b = _parse_cursor(after), _parse_cursor(before)
     if b:
@@ -120,26 +162,13 @@ def keyset_page(qs: QuerySet[Case], after: str | None = None, before: str | None
             qs.filter(Q(registered_at__gt=when) | Q(registered_at=when, pk__gt=pk))
             .order_by("registered_at", "pk")[: size + 1]
         )
-        has_newer = len(rows) > size
-        rows = list(reversed(rows[:size]))
-        has_older = True
-    else:
-        page_qs = qs.order_by("-registered_at", "-pk")
-        if a:
-            when, pk = a
-            page_qs = page_qs.filter(Q(registered_at__lt=when) | Q(registered_at=when, pk__lt=pk))
-        rows = list(page_qs[: size + 1])
-        has_older = len(rows) > size
-        rows = rows[:size]
-        has_newer = a is not None
-    count = qs.order_by()[: COUNT_CAP + 1].count()
-    return Page(
-        rows=rows,
-        next_cursor=_cursor(rows[-1]) if rows and has_older else None,
-        prev_cursor=_cursor(rows[0]) if rows and has_newer else None,
-        count=min(count, COUNT_CAP),
-        count_capped=count > COUNT_CAP,
-    )
+        return rows[:size], len(rows) > size, None
+    page_qs = qs.order_by("-registered_at", "-pk")
+    if a:
+        when, pk = a
+        page_qs = page_qs.filter(Q(registered_at__lt=when) | Q(registered_at=when, pk__lt=pk))
+    rows = list(page_qs[: size + 1])
+    return rows[:size], len(rows) > size, None
 
 
 def region_children(code: str | None) -> list[Region]:

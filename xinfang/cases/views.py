@@ -17,7 +17,7 @@ from .events import action_label
 from .forms import CaseForm, PetitionerFormSet, petitioner_data
 from .models import Attachment, Channel
 from .presenters import petitioners_for
-from .queries import InboxFilter, filtered_cases, keyset_page
+from .queries import InboxFilter, filtered_parts, keyset_page
 
 REGISTRAR_ROLES = {Role.REGISTRAR, Role.HANDLER, Role.LEADER}
 
@@ -26,7 +26,7 @@ REGISTRAR_ROLES = {Role.REGISTRAR, Role.HANDLER, Role.LEADER}
 def inbox(request):
     form = InboxFilter(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = keyset_page(filtered_cases(request.user, data), request.GET.get("after"), request.GET.get("before"))
+    page = keyset_page(filtered_parts(request.user, data), request.GET.get("after"), request.GET.get("before"))
     params = request.GET.copy()
     for key in ("after", "before"):
         params.pop(key, None)

@@ -1,0 +1,223 @@
+"""Public forms. Each turns raw input into clean values or says, in Chinese,
+exactly what is wrong; nothing is saved until every check has passed."""
+
+import re
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from xinfang.cases.forms import MultipleFileField, category_choices
+from xinfang.cases.models import Category, Purpose
+from xinfang.cases.models_procedure import Rating
+from xinfang.lib.idcard import InvalidIdNumber, validate_id_number
+from xinfang.lib.phone import InvalidPhone, is_mobile, validate_phone
+from xinfang.orgs.models import Region
+
+NAME_RE = re.compile(r"[\u3400-\u9fffA-Za-z·•.\s]{2,30}")
+TOKEN_RE = re.compile(r"[0-9a-f]{32}")
+MAX_FILES = 5
+RATING_CHOICES = [("", "请选择"), *Rating.choices]
+
+
+def region_root() -> str:
+    return getattr(settings, "PORTAL_REGION_ROOT", "3202")
+
+
+def category_groups() -> list[dict]:
+    """The two-level taxonomy for the cascading selects (portal.js)."""
+    groups: dict[int, dict] = {}
+    for c in Category.objects.filter(parent__isnull=False).select_related("parent").order_by("parent__code", "code"):
+        parent = c.parent
+        if parent is None:
+            continue
+        group = groups.setdefault(parent.pk, {"id": parent.pk, "name": parent.name, "children": []})
+        group["children"].append({"id": c.pk, "name": c.name})
+    return list(groups.values())
+
+
+def clean_mobile(raw: str) -> str:
+    try:
+        phone = validate_phone(raw)
+    except InvalidPhone as e:
+        raise ValidationError(str(e)) from None
+    if not is_mobile(phone):
+        raise ValidationError("请填写本人的手机号码，用于接收验证码和办理告知")
+    return phone
+
+
+def _style(form: forms.Form) -> None:
+    for f in form.fields.values():
+        w = f.widget
+        if isinstance(w, forms.CheckboxInput | forms.RadioSelect):
+            w.attrs.setdefault("class", "form-check-input")
+        elif isinstance(w, forms.Select):
+            w.attrs.setdefault("class", "form-select")
+        elif not isinstance(w, forms.HiddenInput):
+            w.attrs.setdefault("class", "form-control")
+
+
+class PetitionForm(forms.Form):
+    """网上信访: real name, a verified mobile number, the matter and where it is."""
+
+    client_token = forms.CharField(widget=forms.HiddenInput)
+    pow_challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+    pow_solution = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A honeypot: hidden from people by CSS, filled in by naive bots.
+    website = forms.CharField(required=False, label="网址（请勿填写）",
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    name = forms.CharField(label="姓名", max_length=30)
+    id_number = forms.CharField(label="身份证号码", max_length=30)
+    phone = forms.CharField(label="手机号码", max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    sms_code = forms.CharField(label="短信验证码", max_length=6, min_length=6,
+                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+                               error_messages={"min_length": "请输入6位短信验证码"})
+    address = forms.CharField(label="联系地址", max_length=200)
+    title = forms.CharField(label="标题", max_length=100)
+    content = forms.CharField(label="信访内容", min_length=10, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 6}),
+                              error_messages={"min_length": "信访内容请至少填写10个字，写清事实经过"})
+    demands = forms.CharField(label="诉求", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.ChoiceField(label="信访目的", choices=[("", "请选择"), *Purpose.choices])
+    category = forms.TypedChoiceField(label="内容分类", coerce=int)
+    issue_region = forms.CharField(label="问题属地", widget=forms.HiddenInput,
+                                   error_messages={"required": "请选择问题属地（区县及街道/镇）"})
+    issue_address = forms.CharField(label="问题发生地（详细地址）", max_length=200, required=False)
+    attachments = MultipleFileField(label="附件（证明材料）", required=False)
+    consent_publish = forms.BooleanField(label="同意在隐去个人信息后公开本信访事项及答复", required=False)
+    pledge = forms.BooleanField(label="本人承诺所反映情况真实，如有捏造、歪曲事实，愿承担相应法律责任",
+                                error_messages={"required": "请阅读并勾选承诺"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()
+        self.fields["client_token"].initial = uuid.uuid4().hex
+        default_required = str(forms.Field.default_error_messages["required"])
+        for f in self.fields.values():
+            if str(f.error_messages["required"]) == default_required:
+                f.error_messages["required"] = f"请填写{f.label}"
+        self.fields["purpose"].error_messages["required"] = "请选择信访目的"
+        self.fields["category"].error_messages["required"] = "请选择内容分类"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        _style(self)
+
+    def clean_client_token(self) -> str:
+        token = self.cleaned_data["client_token"]
+        if not TOKEN_RE.fullmatch(token):
+            raise ValidationError("页面已失效，请刷新后重新填写")
+        return token
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            self.add_error(None, "提交未通过安全校验，请刷新页面后重新填写")
+        return data
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not NAME_RE.fullmatch(name):
+            raise ValidationError("请填写真实姓名（2至30个汉字或字母）")
+        return name
+
+    def clean_id_number(self) -> str:
+        try:
+            return validate_id_number(self.cleaned_data["id_number"])
+        except InvalidIdNumber as e:
+            raise ValidationError(str(e)) from None
+
+    def clean_phone(self) -> str:
+        return clean_mobile(self.cleaned_data["phone"])
+
+    def clean_sms_code(self) -> str:
+        code = self.cleaned_data["sms_code"].strip()
+        if not code.isdigit():
+            raise ValidationError("短信验证码为6位数字")
+        return code
+
+    def clean_category(self) -> Category:
+        try:
+            return Category.objects.select_related("parent").get(pk=self.cleaned_data["category"],
+                                                                 parent__isnull=False)
+        except Category.DoesNotExist:
+            raise ValidationError("请选择二级内容分类") from None
+
+    def clean_issue_region(self) -> Region:
+        code = self.cleaned_data["issue_region"].strip()
+        root = region_root()
+        region = Region.objects.filter(pk=code).first() if code.isdigit() else None
+        if region is None or not code.startswith(root) or len(code) < 6:
+            raise ValidationError("请选择问题属地（至少选到区县）")
+        return region
+
+    def clean_attachments(self) -> list:
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_FILES:
+            raise ValidationError(f"最多上传{MAX_FILES}个附件")
+        return files
+
+
+class KioskPetitionForm(PetitionForm):
+    """The touch-screen form: fewer fields, no uploads; the title comes from the content."""
+
+    OMIT = ("address", "title", "issue_address", "attachments", "consent_publish")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.OMIT:
+            del self.fields[name]
+        self.fields["demands"].required = False
+        self.fields["content"].widget.attrs["rows"] = 4
+
+    def clean(self):
+        data = super().clean()
+        content = " ".join((data.get("content") or "").split())
+        data["title"] = content[:30] + ("…" if len(content) > 30 else "")
+        data.setdefault("address", "")
+        return data
+
+
+class TrackForm(forms.Form):
+    query_code = forms.CharField(label="查询码", max_length=30,
+                                 error_messages={"required": "请填写查询码"},
+                                 widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
+    phone_last4 = forms.CharField(label="手机号码后四位", max_length=4, min_length=4,
+                                  error_messages={"required": "请填写手机号码后四位",
+                                                  "min_length": "请填写手机号码后四位"},
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean_query_code(self) -> str:
+        return re.sub(r"[\s\-]", "", self.cleaned_data["query_code"]).upper()
+
+    def clean_phone_last4(self) -> str:
+        digits = self.cleaned_data["phone_last4"].strip()
+        if not digits.isdigit():
+            raise ValidationError("请填写手机号码后四位数字")
+        return digits
+
+
+class EvaluationForm(forms.Form):
+    bureau_rating = forms.ChoiceField(label="对信访部门的评价", choices=Rating.choices, widget=forms.RadioSelect,
+                                      error_messages={"required": "请评价信访部门"})
+    rating = forms.ChoiceField(label="对办理单位的评价", choices=Rating.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "请评价办理单位"})
+    text = forms.CharField(label="意见建议", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class ReviewRequestForm(forms.Form):
+    reason = forms.CharField(label="请求理由", min_length=5, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "请填写请求理由", "min_length": "请写明不服的事实和理由"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)

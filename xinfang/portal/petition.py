@@ -1,0 +1,147 @@
+"""Submitting an online petition: every check, in order, then one registration.
+
+Order matters. A retry of a form already accepted goes straight back to its
+receipt (before any check that a first attempt has used up: the challenge,
+the SMS code, the limits). Then the cheap refusals (per-IP limit, form
+validation, proof of work, per-phone limit), then the SMS code, and last the
+one transaction that consumes the code and registers the case. Consuming the
+code locks its row, so a double click's second request waits for the first
+and then finds the submission it made: one case, never two."""
+
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from xinfang.cases.actions import PetitionerData, Registration, register_case
+from xinfang.cases.models import AttachmentKind, Channel, OnlineSource, Submission
+from xinfang.cases.special import bureaus_covering
+from xinfang.lib.crypto import index_field
+from xinfang.lib.idcard import gender_of
+from xinfang.lib.phone import InvalidPhone, validate_phone
+from xinfang.orgs.models import Org, OrgKind, Region
+
+from . import challenge, ratelimit, sms
+from .forms import TOKEN_RE, PetitionForm, region_root
+
+MOBILE_UA = re.compile(r"Mobile|Android|iPhone|iPod|iPad|HarmonyOS|OpenHarmony|MicroMessenger|Windows Phone", re.I)
+
+
+class PetitionRefused(Exception):
+    """A refusal for the whole form (Chinese); `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Accepted:
+    submission: Submission
+    created: bool
+
+
+def online_source(user_agent: str, *, kiosk: bool = False) -> str:
+    if kiosk:
+        return OnlineSource.KIOSK
+    return OnlineSource.MOBILE if MOBILE_UA.search(user_agent or "") else OnlineSource.WEB
+
+
+def receiving_bureau(region: Region) -> Org:
+    """属地管理: the county-level petition bureau covering the issue region, else
+    the city's (无锡市信访局)."""
+    covering = bureaus_covering(region.code)
+    county = next((b for b in covering if len(b.region_id) == 6), None)
+    if county is not None:
+        return county
+    root = region_root()
+    city = next((b for b in covering if b.region_id == root), None) or Org.objects.filter(
+        kind=OrgKind.BUREAU, region_id=root, is_active=True).order_by("pk").first()
+    if city is None:
+        raise PetitionRefused("暂未设置受理网上信访的信访部门，请到信访接待场所反映", status=503)
+    return city
+
+
+def earlier_submission(token: str, raw_phone: str) -> Submission | None:
+    """The submission this form already made, if this POST is a retry of it.
+    The phone must match too, so a leaked token shows no one else's receipt."""
+    if not TOKEN_RE.fullmatch(token or ""):
+        return None
+    sub = Submission.objects.filter(client_token=token).select_related("case").first()
+    if sub is None:
+        return None
+    try:
+        phone = validate_phone(raw_phone)
+    except InvalidPhone:
+        return None
+    return sub if sub.petitioners.filter(phone_index=index_field(phone)).exists() else None
+
+
+def registration(form: PetitionForm, *, source: str) -> Registration:
+    d = form.cleaned_data
+    person = PetitionerData(name=d["name"], id_number=d["id_number"], phone=d["phone"],
+                            address=d.get("address", ""), gender=gender_of(d["id_number"]), is_lead=True)
+    return Registration(
+        channel=Channel.ONLINE,
+        received_at=timezone.now(),
+        title=d["title"],
+        content=d["content"],
+        demands=d.get("demands", ""),
+        purpose=d["purpose"],
+        category=d["category"],
+        issue_region=d["issue_region"],
+        issue_address=d.get("issue_address", ""),
+        consent_publish=d.get("consent_publish", False),
+        petitioners=[person],
+        channel_fields={"online_source": source},
+        attachments=[(f, AttachmentKind.EVIDENCE) for f in d.get("attachments", [])],
+        client_token=d["client_token"],
+    )
+
+
+def check(form: PetitionForm, *, ip: str) -> sms.PhoneVerification | None:
+    """Run every check; on failure put the Chinese message on the form and return None."""
+    problem = ratelimit.exceeded("submit_ip", ip)
+    if problem:
+        raise PetitionRefused(problem, status=429)
+    ratelimit.hit("submit_ip", ip)
+    if not form.is_valid():
+        return None
+    d = form.cleaned_data
+    try:
+        challenge.verify(d["pow_challenge"], d["pow_solution"], purpose="petition", owner=d["client_token"])
+    except challenge.ChallengeError as e:
+        form.add_error(None, str(e))
+        return None
+    problem = ratelimit.exceeded("submit_phone", sms.phone_index(d["phone"]))
+    if problem:
+        raise PetitionRefused(problem, status=429)
+    try:
+        return sms.check_code(d["phone"], d["sms_code"], token=d["client_token"])
+    except sms.CodeError as e:
+        form.add_error("sms_code", str(e))
+        return None
+
+
+def submit(form: PetitionForm, verification, *, source: str) -> Accepted:
+    """Consume the code and register the case, in one transaction."""
+    reg = registration(form, source=source)
+    token = reg.client_token or ""
+    org = receiving_bureau(reg.issue_region)
+    try:
+        with transaction.atomic():
+            if not sms.consume(verification, token=token):
+                done = Submission.objects.filter(client_token=token).first()
+                if done is None:
+                    raise PetitionRefused(sms.MSG_USED)
+                return Accepted(done, created=False)
+            sub = register_case(reg, actor=None, org=org)
+    except IntegrityError:
+        # The same token registered by a concurrent request (PostgreSQL): that one is ours.
+        done = Submission.objects.filter(client_token=token).first()
+        if done is None:
+            raise
+        return Accepted(done, created=False)
+    ratelimit.hit("submit_phone", sms.phone_index(form.cleaned_data["phone"]))
+    return Accepted(sub, created=True)

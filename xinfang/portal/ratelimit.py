@@ -1,0 +1,87 @@
+"""Fixed-window counters in the Django cache, for the public pages.
+
+Windows are aligned to Beijing time, so "per day" means a calendar day as the
+petitioner understands it. The identities (IP, phone, query code) are hashed
+before they become cache keys: no personal data in Redis. With more than one
+web process the cache must be shared (REDIS_URL), or each process counts alone."""
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+BEIJING_OFFSET = 8 * 3600
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+    message: str
+
+
+DEFAULTS: dict[str, tuple[int, int]] = {
+    "submit_ip": (20, 3600),      # petition form posts per IP per hour
+    "submit_phone": (5, 86400),   # new petitions per mobile number per day
+    "sms_ip": (20, 3600),         # SMS code requests per IP per hour
+    "sms_phone": (10, 86400),     # SMS codes per mobile number per day
+    "track_ip": (5, 900),         # failed progress queries per IP per 15 minutes
+    "track_code": (5, 900),       # failed progress queries per query code per 15 minutes
+}
+
+MESSAGES = {
+    "submit_ip": "提交过于频繁，请稍后再试（同一网络每小时最多提交{count}次）",
+    "submit_phone": "该手机号码今日提交的信访事项已达{count}件，请明日再试，或到信访接待场所当面反映",
+    "sms_ip": "获取验证码过于频繁，请稍后再试",
+    "sms_phone": "该手机号码今日获取验证码次数已达上限，请明日再试",
+    "track_ip": "查询失败次数过多，请{minutes}分钟后再试",
+    "track_code": "查询失败次数过多，请{minutes}分钟后再试",
+}
+
+
+def limit(scope: str) -> Limit:
+    count, seconds = {**DEFAULTS, **getattr(settings, "PORTAL_RATE_LIMITS", {})}[scope]
+    return Limit(count, seconds, MESSAGES[scope].format(count=count, minutes=max(seconds // 60, 1)))
+
+
+def _key(scope: str, ident: str, seconds: int, now: float) -> str:
+    window = int((now + BEIJING_OFFSET) // seconds)
+    digest = hashlib.sha256(f"{scope}:{ident}".encode()).hexdigest()[:32]
+    return f"portal:rl:{scope}:{window}:{digest}"
+
+
+def used(scope: str, ident: str, now: float | None = None) -> int:
+    lim = limit(scope)
+    return cache.get(_key(scope, ident, lim.seconds, now or time.time()), 0)
+
+
+def exceeded(scope: str, ident: str, now: float | None = None) -> str | None:
+    """The Chinese message if the limit is already reached, else None. Does not count."""
+    lim = limit(scope)
+    return lim.message if used(scope, ident, now) >= lim.count else None
+
+
+def hit(scope: str, ident: str, now: float | None = None) -> int:
+    """Count one more; returns the new count."""
+    lim = limit(scope)
+    key = _key(scope, ident, lim.seconds, now or time.time())
+    cache.add(key, 0, timeout=lim.seconds + 60)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=lim.seconds + 60)
+        return 1
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR, or the address our own proxies saw: with N trusted proxies in
+    front, the N-th entry from the right of X-Forwarded-For. Never the leftmost,
+    which the client writes itself."""
+    proxies = int(getattr(settings, "PORTAL_TRUSTED_PROXIES", 0))
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"

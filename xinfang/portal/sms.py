@@ -1,0 +1,131 @@
+"""SMS verification codes: prove the petitioner holds the mobile number given.
+
+A code is 6 digits, valid 10 minutes, for at most 5 tries; a new one may be
+sent to the same number once a minute. Only its keyed hash (HMAC-SM3, the same
+key family as the blind indexes) is stored; the plain code travels only in the
+outbox message that the SMS gateway delivers."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from xinfang.lib.crypto import index_field
+from xinfang.lib.masking import mask_phone
+from xinfang.notifications.outbox import queue_message
+
+from . import ratelimit
+from .models import PhoneVerification
+
+CODE_TTL = timedelta(minutes=10)
+RESEND_AFTER = timedelta(seconds=60)
+MAX_ATTEMPTS = 5
+
+MSG_NONE = "请先获取短信验证码"
+MSG_EXPIRED = "短信验证码已过期，请重新获取"
+MSG_WRONG = "短信验证码不正确"
+MSG_TOO_MANY = "短信验证码错误次数过多，请重新获取"
+MSG_USED = "该短信验证码已使用，请重新获取"
+
+
+class CodeError(Exception):
+    """Why a code request or a code was refused (Chinese); `wait` seconds before a retry."""
+
+    def __init__(self, message: str, wait: int = 0):
+        super().__init__(message)
+        self.wait = wait
+
+
+@dataclass(frozen=True)
+class Sent:
+    message: str
+    wait: int
+
+
+def phone_index(phone: str) -> str:
+    return index_field(phone)
+
+
+def _hash(phone: str, code: str) -> str:
+    return index_field(f"portal-sms:{phone}:{code}")
+
+
+def send_code(phone: str, *, ip: str, now=None) -> Sent:
+    """Queue a new code for `phone` (already validated as a mobile number)."""
+    now = now or timezone.now()
+    idx = phone_index(phone)
+    for scope, ident in (("sms_ip", ip), ("sms_phone", idx)):
+        problem = ratelimit.exceeded(scope, ident)
+        if problem:
+            raise CodeError(problem)
+    last = PhoneVerification.objects.filter(phone_index=idx).order_by("-created_at").first()
+    if last is not None and now - last.created_at < RESEND_AFTER:
+        wait = int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
+        raise CodeError(f"验证码已发送，请{wait}秒后再重新获取", wait=wait)
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        v = PhoneVerification.objects.create(phone_index=idx, code_hash=_hash(phone, code), created_at=now,
+                                             expires_at=now + CODE_TTL)
+        queue_message(template="verification_code", recipient=phone, dedupe_key=f"portal-verify:{v.pk}",
+                      payload={"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)})
+    ratelimit.hit("sms_ip", ip)
+    ratelimit.hit("sms_phone", idx)
+    message = f"验证码已发送至 {mask_phone(phone)}，{int(CODE_TTL.total_seconds() // 60)}分钟内有效"
+    if getattr(settings, "PORTAL_SMS_ECHO", False) and settings.DEBUG:
+        # Embedded demo only: there is no SMS gateway, so show the code on screen.
+        message += f"（演示环境，验证码：{code}）"
+    return Sent(message, int(RESEND_AFTER.total_seconds()))
+
+
+def latest(phone: str) -> PhoneVerification | None:
+    return PhoneVerification.objects.filter(phone_index=phone_index(phone)).order_by("-created_at", "-id").first()
+
+
+def check_code(phone: str, code: str, *, token: str, now=None) -> PhoneVerification:
+    """The verification this code matches, or CodeError. A wrong code costs one
+    of the 5 tries. A code already consumed by this same client token passes:
+    that is a retried POST, and the caller returns the submission it made."""
+    now = now or timezone.now()
+    v = latest(phone)
+    if v is None:
+        raise CodeError(MSG_NONE)
+    if v.consumed_at is not None:
+        if token and v.consumed_token == token:
+            return v
+        raise CodeError(MSG_USED)
+    if v.expires_at < now:
+        raise CodeError(MSG_EXPIRED)
+    if v.attempts >= MAX_ATTEMPTS:
+        raise CodeError(MSG_TOO_MANY)
+    if not constant_time_compare(v.code_hash, _hash(phone, (code or "").strip())):
+        # Conditional increment: concurrent guesses cannot share one try.
+        PhoneVerification.objects.filter(pk=v.pk, attempts__lt=MAX_ATTEMPTS).update(attempts=F("attempts") + 1)
+        left = MAX_ATTEMPTS - v.attempts - 1
+        raise CodeError(f"{MSG_WRONG}，还可尝试{left}次" if left > 0 else MSG_TOO_MANY)
+    return v
+
+
+def consume(v: PhoneVerification, *, token: str, now=None) -> bool:
+    """Mark the code used by this client token, inside the caller's transaction.
+    Locks the row, so of two concurrent submissions only one consumes it; returns
+    False if it was already consumed (by this token: the caller finds that
+    submission; by another: the caller refuses)."""
+    now = now or timezone.now()
+    locked = PhoneVerification.objects.select_for_update().get(pk=v.pk)
+    if locked.consumed_at is not None:
+        return False
+    PhoneVerification.objects.filter(pk=v.pk).update(consumed_at=now, consumed_token=token)
+    return True
+
+
+def purge(*, now=None, keep=timedelta(days=1)) -> int:
+    """Delete codes older than `keep` (long dead: 10-minute codes, 60-second
+    resends). Idempotent; run daily."""
+    now = now or timezone.now()
+    deleted, _ = PhoneVerification.objects.filter(created_at__lt=now - keep).delete()
+    return deleted

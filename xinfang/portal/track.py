@@ -1,0 +1,158 @@
+"""Progress queries: who may look (query code + last 4 phone digits, throttled)
+and what they see (public events, running clocks, signed letters, notices —
+and themselves only masked)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from xinfang.cases import workflow_engine as engine
+from xinfang.cases.events import action_label
+from xinfang.cases.models import Case, Status
+from xinfang.cases.models_procedure import EvaluationSource, LetterKind
+from xinfang.cases.workflow import BY_NAME
+from xinfang.lib.masking import mask_name, mask_phone
+from xinfang.notifications.models import OutboxMessage
+from xinfang.rules import clocks
+from xinfang.rules.kinds import ClockKind
+
+from . import ratelimit
+
+MSG_NO_MATCH = "查询码或手机号码后四位不正确，请核对后重新输入"
+
+NOTICE_LABELS = {
+    "registered": "登记告知", "forwarded": "转送（交办）告知", "accepted": "受理告知书",
+    "declined": "不予受理告知书", "redirected": "其他法定途径告知", "refused_repeat": "不再受理告知书",
+    "guided_down": "逐级走访告知", "extended": "延期办理告知", "replied": "答复意见书送达",
+    "review_received": "复查申请收到告知", "review_decided": "复查意见书送达",
+    "reexamine_received": "复核申请收到告知", "reexamine_decided": "复核意见书送达",
+    "rehandle": "重新办理告知", "declined_above": "不予受理告知",
+}
+REVIEW_STEP: dict[str, str] = {Status.REPLIED: "review_request", Status.REVIEWED: "reexamine_request"}
+
+
+class QueryRefused(Exception):
+    """Wrong code or digits, or too many failures; the message is for the user."""
+
+
+def find_case(query_code: str, last4: str, *, ip: str) -> Case:
+    """The case, if the code and the phone's last four digits match. Wrong code
+    and wrong digits get the same answer; failures count per IP and per code."""
+    for scope, ident in (("track_ip", ip), ("track_code", query_code)):
+        problem = ratelimit.exceeded(scope, ident)
+        if problem:
+            raise QueryRefused(problem)
+    case = Case.objects.filter(query_code=query_code).first() if query_code else None
+    phones = [link.petitioner.phone or "" for link in case.petitioner_links.select_related("petitioner")] if case else []
+    if case is None or not any(len(p) >= 4 and constant_time_compare(p[-4:], last4) for p in phones):
+        ratelimit.hit("track_ip", ip)
+        ratelimit.hit("track_code", query_code)
+        raise QueryRefused(MSG_NO_MATCH)
+    return case
+
+
+@dataclass
+class PublicEvent:
+    at: datetime
+    label: str
+    org: str
+    note: str
+
+
+@dataclass
+class PublicClock:
+    label: str
+    due_date: date
+    paused: bool
+    article: str
+    explanation: list[str]
+
+
+@dataclass
+class PublicLetter:
+    kind: str
+    kind_label: str
+    org: str
+    signed_at: datetime | None
+    outcome_label: str
+    text: str
+    legal_basis: str
+    rights_notice: str
+
+
+@dataclass
+class PublicCase:
+    case: Case
+    petitioner_name: str
+    petitioner_phone: str
+    events: list[PublicEvent]
+    clocks: list[PublicClock]
+    letters: list[PublicLetter]
+    notices: list[dict]
+    evaluations: list
+    evaluation_refusal: str | None
+    show_evaluation: bool
+    handler_org: str = ""
+    review_step: str | None = None
+    review_label: str = ""
+    review_refusal: str | None = None
+    reviewer: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.case.status).label
+
+
+def evaluation_refusal(case: Case, at: datetime) -> str | None:
+    """Why the petitioner may not rate now, or None. The engine checks the state;
+    the window (the 评价 clock) and "only once" are checked here."""
+    if case.evaluations.filter(source=EvaluationSource.SELF).exists():
+        return "您已对本事项作出评价，感谢您的参与"
+    problem = engine.refusal(engine.PETITIONER, case, BY_NAME["evaluate"], None, at)
+    if problem:
+        return problem
+    clock = clocks.running_clock(case, ClockKind.EVALUATE)
+    if clock is None or at > clock.due_at:
+        return "已超过评价期限"
+    return None
+
+
+def _petitioner(case: Case) -> tuple[str, str]:
+    links = list(case.petitioner_links.select_related("petitioner").order_by("-is_lead", "id"))
+    if not links:
+        return "匿名", ""
+    p = links[0].petitioner
+    return mask_name(p.name), mask_phone(p.phone or "")
+
+
+def public_case(case: Case, at: datetime | None = None) -> PublicCase:
+    at = at or timezone.now()
+    name, phone = _petitioner(case)
+    events = [PublicEvent(e.at, action_label(e.action), e.org.name if e.org else "", e.note)
+              for e in case.events.filter(is_public=True).select_related("org").order_by("at", "id")]
+    running = [PublicClock(ClockKind(c.kind).label, c.due_date, c.state == "paused", c.article,
+                           [str(x) for x in c.explanation])
+               for c in clocks.running_clocks(case)]
+    letters = [PublicLetter(x.kind, LetterKind(x.kind).label, x.org.name, x.signed_at, x.outcome_label, x.text,
+                            x.legal_basis, x.rights_notice)
+               for x in case.letters.filter(signed_at__isnull=False).select_related("org").order_by("signed_at", "id")]
+    notices = [{"label": NOTICE_LABELS.get(m.template, "告知"), "at": m.created_at, "sent": m.state == "sent"}
+               for m in OutboxMessage.objects.filter(case=case).exclude(template="verification_code")
+               .order_by("created_at", "id")]
+    evaluations = list(case.evaluations.filter(source=EvaluationSource.SELF).select_related("org"))
+    view = PublicCase(case, name, phone, events, running, letters, notices, evaluations,
+                      evaluation_refusal(case, at),
+                      show_evaluation=case.status == Status.REPLIED or bool(evaluations))
+    replies = [x for x in letters if x.kind == LetterKind.REPLY]
+    view.handler_org = replies[-1].org if replies else case.current_org.name
+    step = REVIEW_STEP.get(case.status)
+    if step:
+        t = BY_NAME[step]
+        view.review_step, view.review_label = step, t.label
+        view.review_refusal = engine.refusal(engine.PETITIONER, case, t, None, at)
+        superior = case.current_org.superior
+        view.reviewer = superior.name if superior else ""
+    return view

@@ -1,0 +1,109 @@
+"""网上信访: the form, the SMS code button, the receipt, the public region picker."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from xinfang.cases.attachments import ALLOWED_EXTENSIONS_TEXT
+from xinfang.orgs.models import Region
+from xinfang.rules import clocks
+
+from . import access, challenge, ratelimit, sms
+from .forms import PetitionForm, category_groups, clean_mobile, region_root
+from .petition import PetitionRefused, check, earlier_submission, online_source, submit
+
+
+def form_context(form: PetitionForm, **extra) -> dict:
+    """Fresh challenges on every render: each is accepted once."""
+    return {"form": form, "challenge": challenge.issue("petition"), "sms_challenge": challenge.issue("sms"),
+            "category_groups": category_groups(), "allowed_types": ALLOWED_EXTENSIONS_TEXT, **extra}
+
+
+def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[str | None, int]:
+    """Shared by the web and kiosk forms: (receipt token, 302), or (None, HTTP
+    status) with the errors on the form."""
+    earlier = earlier_submission(request.POST.get("client_token", ""), request.POST.get("phone", ""))
+    if earlier is not None:  # a double click, a refresh, a retry after a timeout
+        return access.grant_receipt(request, earlier), 302
+    try:
+        verification = check(form, ip=ratelimit.client_ip(request))
+        if verification is None:
+            return None, 400
+        source = online_source(request.headers.get("User-Agent", ""), kiosk=kiosk)
+        accepted = submit(form, verification, source=source)
+    except PetitionRefused as e:
+        form.add_error(None, str(e))
+        return None, e.status
+    return access.grant_receipt(request, accepted.submission), 302
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def petition(request):
+    if request.method == "POST":
+        form = PetitionForm(request.POST, request.FILES)
+        token, status = handle_post(request, form, kiosk=False)
+        if token:
+            return redirect("portal:receipt", token=token)
+        return render(request, "portal/petition.html", form_context(form), status=status)
+    return render(request, "portal/petition.html", form_context(PetitionForm()))
+
+
+@login_not_required
+@require_POST
+def sms_code(request):
+    """The 获取验证码 button (fetch): JSON with a message and a fresh challenge."""
+    fresh = challenge.issue("sms")
+
+    def answer(message: str, status: int, wait: int = 0) -> JsonResponse:
+        return JsonResponse({"ok": status == 200, "message": message, "wait": wait, "challenge": fresh},
+                            status=status)
+
+    ip = ratelimit.client_ip(request)
+    access.ensure_session(request)
+    try:
+        phone = clean_mobile(request.POST.get("phone", ""))
+    except ValidationError as e:
+        return answer(e.messages[0], 400)
+    try:
+        challenge.verify(request.POST.get("challenge", ""), request.POST.get("solution", ""),
+                         purpose="sms", owner=phone)
+        sent = sms.send_code(phone, ip=ip)
+    except challenge.ChallengeError as e:
+        return answer(str(e), 400)
+    except sms.CodeError as e:
+        return answer(str(e), 429, wait=e.wait)
+    return answer(sent.message, 200, wait=sent.wait)
+
+
+def receipt_context(request, token: str) -> dict:
+    sub = access.receipt_submission(request, token)
+    if sub is None:
+        raise Http404("回执已失效")
+    case = sub.case
+    running = list(clocks.running_clocks(case))
+    first = next((c for c in running if c.kind in ("dispose", "accept")), running[0] if running else None)
+    return {"case": case, "submission": sub, "clock": first, "track_key": access.grant_case(request, case)}
+
+
+@login_not_required
+@require_GET
+def receipt(request, token: str):
+    return render(request, "portal/receipt.html", receipt_context(request, token))
+
+
+@login_not_required
+@require_GET
+@cache_control(max_age=3600, public=True)
+def region_options(request):
+    """Public copy of the region picker's options, kept inside the city:
+    no parent → its districts; a district → its streets and towns."""
+    root = region_root()
+    parent = request.GET.get("parent", "") or root
+    regions = Region.objects.none()
+    if parent.isdigit() and parent.startswith(root) and len(parent) <= 6:
+        regions = Region.objects.filter(parent_id=parent).only("code", "name")
+    return render(request, "orgs/_region_options.html", {"regions": regions})

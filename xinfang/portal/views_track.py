@@ -1,0 +1,104 @@
+"""进度查询: query code + last four phone digits → the public case page, where
+the petitioner can also rate the reply and ask for 复查 / 复核."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from xinfang.cases.workflow_engine import TransitionError
+
+from . import access, ratelimit
+from .actions import evaluate_case, request_review
+from .forms import EvaluationForm, ReviewRequestForm, TrackForm
+from .track import QueryRefused, find_case, public_case
+
+
+def verify_query(request, form: TrackForm) -> str | None:
+    """The session key for the case if the form names one correctly, else None
+    with the (deliberately vague) reason on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        case = find_case(form.cleaned_data["query_code"], form.cleaned_data["phone_last4"],
+                         ip=ratelimit.client_ip(request))
+    except QueryRefused as e:
+        form.add_error(None, str(e))
+        return None
+    return access.grant_case(request, case)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = TrackForm(request.POST or None)
+    if request.method == "POST":
+        key = verify_query(request, form)
+        if key:
+            return redirect("portal:track_case", key=key)
+        return render(request, "portal/track.html", {"form": form}, status=400)
+    return render(request, "portal/track.html", {"form": form})
+
+
+def case_or_404(request, key: str):
+    case = access.case_for(request, key)
+    if case is None:
+        # Expired, never granted, or someone else's link: all look the same.
+        raise Http404("查询已失效，请重新输入查询码")
+    return case
+
+
+def render_case(request, key: str, *, evaluation=None, review=None, status: int = 200):
+    case = case_or_404(request, key)
+    return render(request, "portal/track_case.html", {
+        "key": key, "view": public_case(case),
+        "evaluation_form": evaluation or EvaluationForm(), "review_form": review or ReviewRequestForm(),
+    }, status=status)
+
+
+@login_not_required
+@require_GET
+def track_case(request, key: str):
+    return render_case(request, key)
+
+
+@login_not_required
+@require_POST
+def evaluate(request, key: str):
+    case = case_or_404(request, key)
+    form = EvaluationForm(request.POST)
+    if form.is_valid():
+        try:
+            evaluate_case(case, **form.cleaned_data)
+        except TransitionError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, "评价已提交，感谢您的参与")
+            return redirect("portal:track_case", key=key)
+    return render_case(request, key, evaluation=form, status=400)
+
+
+@login_not_required
+@require_POST
+def review(request, key: str):
+    case = case_or_404(request, key)
+    form = ReviewRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            event = request_review(case, reason=form.cleaned_data["reason"])
+        except TransitionError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, f"已提交{'复查' if event.action == 'review_request' else '复核'}申请，"
+                                      "请留意办理告知")
+            return redirect("portal:track_case", key=key)
+    return render_case(request, key, review=form, status=400)
+
+
+@login_not_required
+@require_POST
+def leave(request):
+    """退出查询: this browser forgets every case it looked at."""
+    access.forget_all(request)
+    return redirect("portal:track")
