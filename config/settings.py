@@ -226,11 +226,3 @@ NOTIFICATIONS = {
     "CLAIM_SECONDS": 120,  # a worker's lease on the messages it is sending
     "EVALUATION_INVITE_DELAY_HOURS": int(os.environ.get("EVALUATION_INVITE_DELAY_HOURS", 1)),
 }
-
-# --- Public portal (xinfang.portal) -----------------------------------------------------------
-PORTAL_REGION_ROOT = os.environ.get("PORTAL_REGION_ROOT", "3202")  # 无锡市: picker and routing stay inside
-PORTAL_POW_BITS = int(os.environ.get("PORTAL_POW_BITS", 16))  # proof-of-work difficulty (leading zero bits)
-PORTAL_TRUSTED_PROXIES = int(os.environ.get("PORTAL_TRUSTED_PROXIES", 0))  # proxies adding X-Forwarded-For
-PORTAL_SMS_ECHO = env_bool("PORTAL_SMS_ECHO", DEBUG)  # demo without SMS gateway: show the code (DEBUG only)
-PORTAL_KIOSK_IDLE_SECONDS = 90
-PORTAL_RATE_LIMITS: dict = {}  # overrides of xinfang.portal.ratelimit.DEFAULTS: {"submit_phone": (5, 86400)}
