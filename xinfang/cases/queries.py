@@ -138,7 +138,13 @@ def keyset_page(qs: QuerySet[Case] | list[QuerySet[Case]], after: str | None = N
         rows.reverse()
     has_older = more if newest_first else True
     has_newer = (after is not None) if newest_first else more
-    counts = [p.order_by()[: COUNT_CAP + 1].count() for p in parts]
+    # Region parts (last) are the cheap ones to count and usually the biggest:
+    # once one reaches the cap, the total is "1000+" whatever the others hold.
+    counts = []
+    for p in reversed(parts):
+        counts.append(p.order_by()[: COUNT_CAP + 1].count())
+        if counts[-1] > COUNT_CAP:
+            break
     if len(parts) > 1 and max(counts) <= COUNT_CAP:
         union = Case.objects.filter(pk__in=[c for p in parts for c in p.order_by().values_list("pk", flat=True)])
         counts = [union.count()]
