@@ -48,6 +48,9 @@ def main() -> None:
     inbox_bench.prepare(target)
     t = time.perf_counter()
     inbox_bench.run()
+    from bench import portal_bench
+
+    portal_bench.run()
     print(f"\nbench finished in {time.perf_counter() - t:.1f} s")
 
 

@@ -3,6 +3,7 @@ say, in Chinese, exactly what is wrong — and then nothing is saved."""
 
 import uuid
 from datetime import datetime, time
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -104,7 +105,7 @@ class CaseForm(forms.Form):
     def __init__(self, *args, channel: str, **kwargs):
         self.channel = channel
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices()
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         self.fields["client_token"].initial = uuid.uuid4().hex
         if channel == Channel.LETTER:

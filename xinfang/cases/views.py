@@ -47,7 +47,7 @@ def case_detail(request, case_id: int):
     people, full_identity = petitioners_for(request.user, case)
     events = list(case.events.select_related("actor", "org"))
     for e in events:
-        e.label = action_label(e.action)
+        setattr(e, "label", action_label(e.action))  # noqa: B010 - a display attribute for the template
     return render(request, "cases/detail.html", {
         "case": case,
         "actions": engine.available(request.user, case),

@@ -165,8 +165,8 @@ def transitions_from(status: str) -> list[Transition]:
 
 def allowed_moves() -> set[tuple[str, str]]:
     """Every (from, to) status pair the table allows; used to check histories."""
-    pairs = {("", S.REGISTERED)}
+    pairs: set[tuple[str, str]] = {("", str(S.REGISTERED))}
     for t in TRANSITIONS:
         for src in t.sources:
-            pairs.add((src, t.target or src))
+            pairs.add((str(src), str(t.target or src)))
     return pairs

@@ -4,7 +4,7 @@ guards that depend on time (windows, deadlines) and on form data."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import F
 from django.utils import timezone
@@ -190,8 +190,8 @@ def validate(name: str, case: Case, data: dict, at, user) -> str | None:
     if name in ("review_request", "reexamine_request") and _reviewer(case) is None:
         return "该单位未设置复查（复核）机关，请联系系统管理员"
     if name == "merge":
-        target = Case.objects.filter(pk=_int(data.get("into_case"))).first()
-        if target is None or target.pk == case.pk or target.merged_into_id:
+        into = Case.objects.filter(pk=_int(data.get("into_case")) or 0).first()
+        if into is None or into.pk == case.pk or into.merged_into_id:
             return "请选择有效的并入事项"
     return None
 
@@ -220,7 +220,9 @@ def _reviewer(case: Case) -> Org | None:
 
 def _send(case: Case, data, at, user, actor_org_id, kind: str) -> Outcome:
     target = _org(data)
-    days = _int(data.get("report_back_days"))
+    if target is None:  # validate() refuses this before any step runs
+        raise ValueError("no target org")
+    days = _int(data.get("report_back_days")) or 0
     Assignment.objects.filter(case=case, to_org_id=case.current_org_id, state=AssignmentState.OPEN,
                               kind__in=[AssignmentKind.FORWARD, AssignmentKind.ASSIGN]).update(
         state=AssignmentState.ACCEPTED, closed_at=at)
@@ -381,6 +383,8 @@ def _evaluate(case, data, at, user, actor_org_id):
 
 def _to_reviewer(case, data, at, user, actor_org_id, relation: str, what: str):
     reviewer = _reviewer(case)
+    if reviewer is None:  # validate() refuses this before any step runs
+        raise ValueError("no reviewing organ")
     challenged = case.current_org
     case.current_org = reviewer
     involve(case, reviewer.pk, relation)
@@ -403,11 +407,32 @@ def _rehandle(case, data, at, user, actor_org_id):
     return Outcome(note=f"督查责令重新办理：{data['reason']}", payload={"handler": handler_id})
 
 
-STEPS: dict[str, Callable[..., Outcome]] = {
-    "forward": lambda *a: _send(*a, kind=AssignmentKind.FORWARD),
-    "assign": lambda *a: _send(*a, kind=AssignmentKind.ASSIGN),
-    "guide_down": lambda *a: _send(*a, kind=AssignmentKind.GUIDE_DOWN),
-    "delegate": lambda *a: _send(*a, kind=AssignmentKind.DELEGATE),
+Step = Callable[[Case, dict, datetime, object, int], Outcome]
+
+
+def _sending(kind: str) -> Step:
+    def step(case, data, at, user, actor_org_id) -> Outcome:
+        return _send(case, data, at, user, actor_org_id, kind)
+    return step
+
+
+def _reviewing(relation: str, what: str) -> Step:
+    def step(case, data, at, user, actor_org_id) -> Outcome:
+        return _to_reviewer(case, data, at, user, actor_org_id, relation, what)
+    return step
+
+
+def _deciding(kind: str) -> Step:
+    def step(case, data, at, user, actor_org_id) -> Outcome:
+        return _decide(case, data, at, user, actor_org_id, kind)
+    return step
+
+
+STEPS: dict[str, Step] = {
+    "forward": _sending(AssignmentKind.FORWARD),
+    "assign": _sending(AssignmentKind.ASSIGN),
+    "guide_down": _sending(AssignmentKind.GUIDE_DOWN),
+    "delegate": _sending(AssignmentKind.DELEGATE),
     "accept": _accept,
     "decline": _decline,
     "object": _object,
@@ -424,12 +449,12 @@ STEPS: dict[str, Callable[..., Outcome]] = {
     "reply": _reply,
     "report_back": _report_back,
     "evaluate": _evaluate,
-    "review_request": lambda *a: _to_reviewer(*a, relation="reviewing", what="复查"),
-    "review_decide": lambda *a: _decide(*a, kind=LetterKind.REVIEW),
-    "reexamine_request": lambda *a: _to_reviewer(*a, relation="reexamining", what="复核"),
+    "review_request": _reviewing("reviewing", "复查"),
+    "review_decide": _deciding(LetterKind.REVIEW),
+    "reexamine_request": _reviewing("reexamining", "复核"),
     "hearing_pause": lambda case, data, *a: Outcome(note=f"举行听证，复核期限暂停计算：{data['reason']}"),
     "hearing_resume": lambda case, data, *a: Outcome(note=f"听证结束，复核期限恢复计算：{data['text']}"),
-    "reexamine_decide": lambda *a: _decide(*a, kind=LetterKind.REEXAMINE),
+    "reexamine_decide": _deciding(LetterKind.REEXAMINE),
     "terminate": lambda *a: Outcome(note="复核申请期限届满，复查意见为最终意见，事项终结"),
     "close": lambda *a: Outcome(note="办理完毕，归档"),
     "rehandle": _rehandle,

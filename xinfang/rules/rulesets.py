@@ -207,8 +207,8 @@ def rule_set_for(region_code: str, on: date) -> str:
 
     local = [
         rs for rs in RuleSet.objects.filter(region__isnull=False).select_related("region")
-        if region_code.startswith(rs.region_id) and (rs.effective_from is None or rs.effective_from <= on)
+        if region_code.startswith(rs.region_id or "\uffff") and (rs.effective_from is None or rs.effective_from <= on)
     ]
     if local:
-        return max(local, key=lambda rs: len(rs.region_id)).code
+        return max(local, key=lambda rs: len(rs.region_id or "")).code
     return "2022" if on >= REGULATION_2022_FROM else "2005"
