@@ -25,6 +25,9 @@ import queue
 import random
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
@@ -61,9 +64,9 @@ NOT_DIRECT = {Status.FORWARDED, Status.ASSIGNED, Status.REDIRECTED, Status.REFUS
 REVIEW_PATH = {Status.REVIEWING, Status.REVIEWED, Status.REEXAMINING, Status.TERMINATED}
 
 
-def _accumulate(values):
+def _accumulate(values: Iterable[float]) -> list[float]:
     total = 0.0
-    out = []
+    out: list[float] = []
     for v in values:
         total += v
         out.append(total)
@@ -79,13 +82,27 @@ class Entry:
     __slots__ = ("title", "content", "demands", "purpose", "code", "search_text", "urgent", "street", "county",
                  "place", "issue_address")
 
+    title: str
+    content: str
+    demands: str
+    purpose: str
+    code: str  # category code
+    search_text: str
+    urgent: bool
+    street: str  # region code of the town/street
+    county: str  # region code of its county
+    place: texts.Place
+    issue_address: str
+
 
 class _Context:
     """Orgs, streets, categories and calendars loaded once per run."""
 
-    def __init__(self, now: dt.datetime, months: int, rng: random.Random):
+    def __init__(self, now: dt.datetime, months: int, rng: random.Random) -> None:
         self.orgs: dict[int, OrgInfo] = {}
-        self.city_bureau = self.city_gov = self.jiwei = None
+        city_bureau: OrgInfo | None = None
+        city_gov: OrgInfo | None = None
+        self.jiwei: OrgInfo | None = None
         self.county_bureau: dict[str, OrgInfo] = {}
         self.county_gov: dict[str, OrgInfo] = {}
         self.city_dept: dict[str, OrgInfo] = {}
@@ -100,17 +117,20 @@ class _Context:
             self.orgs[oid] = info
             if kind == OrgKind.BUREAU:
                 if region == CITY:
-                    self.city_bureau = info
+                    city_bureau = info
                 elif level == 3:
                     self.county_bureau.setdefault(region, info)
             elif kind == OrgKind.GOVERNMENT:
                 if region == CITY:
-                    self.city_gov = info
+                    city_gov = info
                 elif level == 3:
                     self.county_gov.setdefault(region, info)
                 elif level == 4:
                     self.town.setdefault(region, info)
-                    self.county_units.setdefault(county, []).append(info)
+                    # A town's county is its region's parent. Units are only ever looked up
+                    # by a street's county (never None), so a parentless town adds nothing.
+                    if county is not None:
+                        self.county_units.setdefault(county, []).append(info)
             elif kind == OrgKind.DISCIPLINE and region == CITY:
                 self.jiwei = info
             if remit and kind in (OrgKind.DEPARTMENT, OrgKind.DISCIPLINE, OrgKind.POLITICO_LEGAL):
@@ -119,8 +139,10 @@ class _Context:
                 elif level == 3:
                     self.county_dept.setdefault((region, remit), info)
                     self.county_units.setdefault(region, []).append(info)
-        if self.city_bureau is None or self.city_gov is None or not self.county_bureau:
+        if city_bureau is None or city_gov is None or not self.county_bureau:
             raise RuntimeError("未找到无锡市的单位树，请先运行 orgtree.build_org_tree()（manage.py load_demo）")
+        self.city_bureau: OrgInfo = city_bureau
+        self.city_gov: OrgInfo = city_gov
 
         self.categories = dict(Category.objects.values_list("code", "id"))
         streets = list(Region.objects.filter(level=4, code__startswith=CITY, parent_id__in=list(self.county_bureau))
@@ -148,12 +170,12 @@ class _Context:
         """Towns number under their county; the prefix is padded to 6 digits (3202 → 320200)."""
         return org.county if len(org.region_id) > 6 else org.region_id
 
-    def random_street(self, rng: random.Random):
+    def random_street(self, rng: random.Random) -> tuple[str, str, texts.Place]:
         return self.streets[bisect.bisect(self.street_cum, rng.random() * self.street_cum[-1])]
 
 
 class _Generator:
-    def __init__(self, ctx: _Context, seed: int, count: int):
+    def __init__(self, ctx: _Context, seed: int, count: int) -> None:
         self.ctx = ctx
         self.count = count
         self.rng = random.Random(f"{seed}:cases")
@@ -207,7 +229,7 @@ class _Generator:
         keys.sort()
         return keys
 
-    def new_entry(self, street=None) -> Entry:
+    def new_entry(self, street: tuple[str, str, texts.Place] | None = None) -> Entry:
         rng = self.text_rng
         code, county, place = street or self.ctx.random_street(rng)
         text = texts.generate_text(rng, texts.random_category(rng), place, urgent=rng.random() < 0.02)
@@ -231,7 +253,7 @@ class _Generator:
             names = self.officers[org_id] = [texts.random_person(rng)[0] for _ in range(4)]
         return names[int(self.rng.random() * len(names))]
 
-    def from_reservoir(self, test) -> Person | None:
+    def from_reservoir(self, test: Callable[[Person], object]) -> Person | None:
         for _ in range(20):
             if not self.reservoir:
                 return None
@@ -287,7 +309,7 @@ class _Generator:
         ctx, rng, planner = self.ctx, self.rng, self.ctx.planner
         age = (ctx.now - t0) / DAY
 
-        lead = None
+        lead: Person | None = None
         if self.reservoir and rng.random() < 0.07:
             lead = self.reservoir[int(rng.random() * len(self.reservoir))]
         e = lead.entry if lead is not None and lead.entry is not None and rng.random() < 0.5 else self.entry()
@@ -302,9 +324,12 @@ class _Generator:
         if status == Status.MERGED:
             # The same person about the same matter again: merged into the earlier case.
             earlier = lead if lead is not None and lead.last_case else self.from_reservoir(lambda p: p.last_case)
-            if earlier is None or earlier.last_case[4] >= t0:
+            # (from_reservoir's test and the `lead` branch both ensure last_case is set)
+            if earlier is None or earlier.last_case is None or earlier.last_case[4] >= t0:
                 status = Status.CLOSED if age >= 40 else Status.REGISTERED
             else:
+                # Only leads get a last_case, and every lead got its entry when created.
+                assert earlier.entry is not None
                 lead, merge_into, e = earlier, earlier.last_case, earlier.entry
         elif status == Status.REFUSED_REPEAT:
             # The same facts after re-examination: 不再受理.
@@ -396,7 +421,7 @@ class _Generator:
         if merge_into is not None:
             b.merge_bumps.append((merge_into, len(subs)))
 
-        handle = [None, None, b.serial, ci, t0]  # case id and number, filled in when written
+        handle: list[Any] = [None, None, b.serial, ci, t0]  # case id and number, filled in when written
         if lead is not None and merge_into is None:
             lead.last_case = handle  # what a later repeat gets merged into (never a merged case)
         accused = None
@@ -404,6 +429,7 @@ class _Generator:
             units = [u for u in ctx.county_units.get(e.county, ()) if u.id not in sim.involved]
             accused = units[int(rng.random() * len(units))].id if units else None
         region = ctx.numbering_region(reg)
+        next_due = sim.next_due()
         b.add_case(
             handle=handle, key=(region, local_date(t0).year), sim=sim, subs=subs,
             people=[(p, is_lead, rep) for p, is_lead, rep in people],
@@ -413,12 +439,13 @@ class _Generator:
                 channel, headcount, is_group, is_urgent, anonymous,
                 (not anonymous and e.purpose != "accusation" and rng.random() < 0.2), e.purpose == "accusation", law,
                 first_time, sim.level_skipping, sim.simple, None, accused, sim.status, reg.id, sim.current.id, None,
-                created, "2022", as_dt(sim.next_due()) if sim.next_due() else None, len(subs), e.search_text,
+                created, "2022", as_dt(next_due) if next_due else None, len(subs), e.search_text,
                 as_dt(max(ev[0] for ev in sim.events)),
             ],
         )
 
-    def _submission(self, channel, ts, org_id, content, is_repeat, headcount, lead) -> list:
+    def _submission(self, channel: str, ts: int, org_id: int, content: str, is_repeat: bool, headcount: int,
+                    lead: Person | None) -> list[Any]:
         rng = self.rng
         postmark = received = call_at = None
         officer = caller = source = ""
@@ -515,22 +542,31 @@ def _write_one(batch: Batch, writer) -> int:
     return rows
 
 
-def _write_in_background(batches, writer, count: int, progress) -> int:
-    jobs: queue.Queue = queue.Queue(maxsize=2)
-    state = {"done": 0, "rows": 0, "error": None}
+@dataclass
+class _WriterState:
+    """Shared between the producer and the writer thread of `_write_in_background`."""
 
-    def work():
+    done: int = 0
+    rows: int = 0
+    error: BaseException | None = None  # raised in the writer thread, re-raised in the caller's
+
+
+def _write_in_background(batches: Iterator[Batch], writer, count: int, progress) -> int:
+    jobs: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
+    state = _WriterState()
+
+    def work() -> None:
         try:
             while (batch := jobs.get()) is not None:
-                if state["error"] is not None:
+                if state.error is not None:
                     continue  # keep draining so the producer never blocks
                 try:
-                    state["rows"] += _write_one(batch, writer)
-                    state["done"] += len(batch.cases)
+                    state.rows += _write_one(batch, writer)
+                    state.done += len(batch.cases)
                     if progress is not None:
-                        progress(state["done"], count, state["rows"])
+                        progress(state.done, count, state.rows)
                 except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-                    state["error"] = exc
+                    state.error = exc
         finally:
             connection.close()  # this thread's own connection
 
@@ -538,14 +574,14 @@ def _write_in_background(batches, writer, count: int, progress) -> int:
     thread.start()
     try:
         for batch in batches:
-            if state["error"] is not None:
+            if state.error is not None:
                 break
             jobs.put(batch)
     finally:
         jobs.put(None)
         thread.join()
-    if state["error"] is not None:
-        raise state["error"]
-    return state["done"]
+    if state.error is not None:
+        raise state.error
+    return state.done
 
 __all__ = ["COLUMNS", "POOL_SIZE", "generate_cases"]

@@ -325,6 +325,8 @@ class Planner:
         if not review_path:
             return
         reviewer = self.reviewer(r.handler)
+        # Review statuses are only picked for handlers with a reviewer (`reviewable` in build_case).
+        assert reviewer is not None
         out.append(["review_request", _delay(rng, 2, 12, 28), r.window_bureau,
                     {"reason": rng.choice(REVIEW_REASONS)}, "within:review_request"])
         if target == S.REVIEWING:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TYPE_CHECKING, Any
 
 from xinfang.cases.models import Petitioner
 from xinfang.lib.crypto import blind_index, field_keys
 from xinfang.lib.idcard import make_id_number
 
 from . import texts
+
+if TYPE_CHECKING:
+    from .generator import Entry
 
 # Birth regions for ID numbers: Wuxi (current and former district codes), then elsewhere.
 WUXI_BIRTH = ["320213", "320205", "320206", "320211", "320214", "320281", "320282", "320202", "320203", "320204"]
@@ -35,9 +39,22 @@ class Person:
     __slots__ = ("pid", "name", "gender", "id_number", "id_index", "phone", "phone_index", "address",
                  "created_at", "entry", "exhausted_at", "last_case")
 
+    pid: int | None  # primary key, handed out when the batch is written
+    name: str
+    gender: str
+    id_number: str
+    id_index: str
+    phone: str
+    phone_index: str
+    address: str
+    created_at: dt.datetime
+    entry: Entry | None  # the petition text of the lead's first case
+    exhausted_at: int  # when the matter was terminated after re-examination (0: never)
+    last_case: list[Any] | None  # handle [case id, number, batch serial, index, registered ts]
+
 
 class People:
-    def __init__(self, rng: random.Random, streets: list, check_db: bool):
+    def __init__(self, rng: random.Random, streets: list[tuple[str, str, texts.Place]], check_db: bool) -> None:
         self.rng = rng
         self.streets = streets  # [(code, county, Place)]
         self.index_key = field_keys()[1]
@@ -51,7 +68,7 @@ class People:
             if existing.count() <= 300000:
                 self.taken = set(existing.values_list("id_number_index", flat=True))
 
-    def new(self, created_at: dt.datetime, place, channel: str, lead: bool) -> Person:
+    def new(self, created_at: dt.datetime, place: texts.Place, channel: str, lead: bool) -> Person:
         rng = self.rng
         p = Person()
         p.pid = None

@@ -83,7 +83,7 @@ class CaseSim:
                  channel: str, channel_label: str):
         self.dl = deadlines
         self.orgs = orgs
-        self.status = S.REGISTERED
+        self.status: str = S.REGISTERED
         self.current = reg_org
         self.reg_org = reg_org
         self.simple = False
@@ -117,6 +117,8 @@ class CaseSim:
     def _start(self, kind: str, at: int, amount: int | None = None) -> None:
         rule = get_rule(RULE_SET, kind)
         days = amount if amount is not None else rule.amount
+        if days is None:  # the rule leaves the days to the assigner, who must give them
+            raise ValueError(f"clock {kind} needs an amount")
         start = local_date(at)
         due, expl, warnings = self.dl.due(start, days, rule.unit, rule.extend_if_day_off, rule.start_event)
         intro = f"{rule.name}期限：{days}{UNIT_TEXT[rule.unit]}（{rule.article}）"
@@ -274,11 +276,11 @@ class CaseSim:
             handler = next((self.orgs[x[1]] for x in reversed(self.letters) if x[0] == "reply" and x[7]),
                            self.current)
             parts = []
-            for target, org_id, key in (("handler", handler.id, "rating"), ("bureau", self.reg_org.id, "bureau_rating")):
+            for rated, org_id, key in (("handler", handler.id, "rating"), ("bureau", self.reg_org.id, "bureau_rating")):
                 rating = data.get(key)
                 if rating:
-                    self.evaluations.append([target, org_id, rating, "", data["source"], at])
-                    parts.append(f"对{'办理单位' if target == 'handler' else '信访部门'}{RATING_LABELS[rating]}")
+                    self.evaluations.append([rated, org_id, rating, "", data["source"], at])
+                    parts.append(f"对{'办理单位' if rated == 'handler' else '信访部门'}{RATING_LABELS[rating]}")
             note = "信访人评价：" + "，".join(parts)
             payload = {"rating": data.get("rating"), "bureau_rating": data.get("bureau_rating")}
         elif name in ("review_request", "reexamine_request"):

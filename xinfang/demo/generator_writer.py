@@ -15,6 +15,8 @@ Rows are plain tuples in the column order the caller passes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
 from django.db.models import JSONField
@@ -72,7 +74,7 @@ class OrmWriter(_Writer):
 
 
 class CopyWriter(_Writer):
-    def __init__(self):
+    def __init__(self) -> None:
         self._key = field_keys()[0]
         self._specs: dict = {}
 
@@ -87,10 +89,11 @@ class CopyWriter(_Writer):
         enc = [i for i, c in enumerate(cols) if isinstance(fields[c], EncryptedTextField)]
         jsn = [i for i, c in enumerate(cols) if isinstance(fields[c], JSONField)]
         names = [fields[c].column for c in cols]
-        tail = []
+        tail: list[Any] = []
         for f in model._meta.concrete_fields:
             if f.attname in cols or f.primary_key:
                 continue
+            value: Any  # a field default: any Python value the column takes
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 value = timezone.now()
             elif f.has_default():
@@ -128,15 +131,15 @@ class CopyWriter(_Writer):
                 write_row = copy.write_row
                 if enc or jsn:
                     for row in rows:
-                        row = list(row)
+                        values = list(row)
                         for i in enc:
-                            if row[i]:
-                                row[i] = encrypt(row[i], key)
+                            if values[i]:
+                                values[i] = encrypt(values[i], key)
                         for i in jsn:
-                            v = row[i]
-                            row[i] = dumps(v, ensure_ascii=False) if v else ("[]" if v == [] else "{}")
-                        row.extend(tail)
-                        write_row(row)
+                            v = values[i]
+                            values[i] = dumps(v, ensure_ascii=False) if v else ("[]" if v == [] else "{}")
+                        values.extend(tail)
+                        write_row(values)
                 elif tail:
                     for row in rows:
                         write_row(row + tail)
@@ -161,7 +164,7 @@ class DeferredIndexes:
     file before anything is dropped, so an interrupted load can be repaired
     with `psql -f <file>`."""
 
-    def __init__(self, models, log=None):
+    def __init__(self, models, log: Callable[[str], object] | None = None) -> None:
         self.models = models
         self.log = log or (lambda msg: None)
         self.defs: list[tuple[str, str]] = []
