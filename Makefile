@@ -28,6 +28,9 @@ run: deps assets system-deps env
 test: test-deps assets browser-deps postgres
 	@mkdir -p var
 	@rc=0; \
+	echo "=== ruff and mypy ==="; \
+	$(BIN)/ruff check . || rc=1; \
+	DEBUG=1 $(BIN)/mypy xinfang config || rc=1; \
 	echo "=== SQLite ==="; \
 	env -u DATABASE_URL DEBUG=0 $(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS) || rc=1; \
 	echo "=== PostgreSQL ==="; \
