@@ -30,7 +30,7 @@ test: test-deps assets browser-deps postgres
 	@rc=0; \
 	echo "=== ruff and mypy ==="; \
 	$(BIN)/ruff check . || rc=1; \
-	DEBUG=1 $(BIN)/mypy xinfang config || rc=1; \
+	SECRET_KEY=typecheck FIELD_ENCRYPTION_KEY=typecheck $(BIN)/mypy xinfang config || rc=1; \
 	echo "=== SQLite ==="; \
 	env -u DATABASE_URL DEBUG=0 $(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS) || rc=1; \
 	echo "=== PostgreSQL ==="; \
@@ -51,7 +51,7 @@ lint: test-deps
 	$(BIN)/ruff check .
 
 typecheck: test-deps
-	DEBUG=1 $(BIN)/mypy xinfang config
+	SECRET_KEY=typecheck FIELD_ENCRYPTION_KEY=typecheck $(BIN)/mypy xinfang config
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
