@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "xinfang.rules",
     "xinfang.notifications",
     "xinfang.jobs",
+    "xinfang.supervision",
     "xinfang.portal",
     "xinfang.disclosure",
     "xinfang.demo",
