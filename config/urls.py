@@ -12,5 +12,6 @@ urlpatterns = [
     path("cases/", include("xinfang.cases.urls")),
     path("orgs/", include("xinfang.orgs.urls")),
     path("rules/", include("xinfang.rules.urls")),
+    path("supervision/", include("xinfang.supervision.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,4 +13,5 @@ SCHEDULE = [
     Job("xinfang.jobs.tasks.close_lapsed_cases", 600),
     Job("xinfang.jobs.tasks.deliver_outbox", 10),
     Job("xinfang.jobs.tasks.invite_evaluations", 300),
+    Job("xinfang.jobs.tasks.deadline_sweep", 60),
 ]

@@ -25,3 +25,12 @@ def invite_evaluations() -> dict[str, int]:
     from xinfang.notifications.invitations import queue_evaluation_invitations
 
     return {"queued": queue_evaluation_invitations()}
+
+
+@task()
+def deadline_sweep() -> dict[str, int]:
+    """Remind handling orgs of clocks about to run out or overdue. Each reminder
+    is claimed by inserting its log row, so concurrent runs never send one twice."""
+    from xinfang.supervision.reminders import sweep
+
+    return sweep()

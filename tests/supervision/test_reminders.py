@@ -1,0 +1,119 @@
+"""Deadline reminders go out once per reminder point, however often and however
+many workers sweep."""
+
+import threading
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from xinfang.notifications.models import Notification
+from xinfang.rules.models import Clock
+from xinfang.supervision.models import ReminderLog, ReminderRule, parse_days_before
+from xinfang.supervision.reminders import sweep
+
+
+def at(day, hour: int = 9) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def handle_clock(case) -> Clock:
+    return Clock.objects.get(case=case, kind="handle", state="running")
+
+
+def keys(clock) -> list[str]:
+    return sorted(ReminderLog.objects.filter(clock=clock).values_list("key", flat=True))
+
+
+def test_it_fires_each_reminder_point_exactly_once(accepted):
+    clock = handle_clock(accepted.case)
+    due = clock.due_date
+    handler, leader = accepted.user("lx_zhujian", "handler"), accepted.user("lx_zhujian", "leader")
+
+    assert sweep(at(due - timedelta(days=5)))["fired"] == 0
+    for day in (due - timedelta(days=3), due - timedelta(days=2), due, due + timedelta(days=1)):
+        sweep(at(day))
+        sweep(at(day, 15))  # a second sweep the same day changes nothing
+    sweep(at(due + timedelta(days=1)))
+
+    overdue = f"overdue:{(due + timedelta(days=1)).isoformat()}"
+    assert keys(clock) == sorted(["before:3", "due", overdue])
+    for user in (handler, leader):
+        texts = list(Notification.objects.filter(user=user, kind="deadline").values_list("text", flat=True))
+        assert len(texts) == 3
+        assert sum("已超期1天" in t for t in texts) == 1
+        assert sum("今日" in t for t in texts) == 1
+        assert sum("还有3天" in t for t in texts) == 1
+    assert Notification.objects.filter(kind="deadline", is_urgent=True).count() == 2
+    # The registrar of 梁溪区信访局 does not handle the case and hears nothing.
+    assert not Notification.objects.filter(user=accepted.user("lx_bureau", "registrar"), kind="deadline").exists()
+
+
+def test_it_reminds_again_each_day_it_stays_overdue(accepted):
+    clock = handle_clock(accepted.case)
+    due = clock.due_date
+    for n in (1, 2, 2, 3):
+        sweep(at(due + timedelta(days=n)))
+    assert keys(clock) == sorted(f"overdue:{(due + timedelta(days=n)).isoformat()}" for n in (1, 2, 3))
+
+
+def test_it_sends_only_the_most_urgent_point_when_first_seen_late(accepted):
+    clock = handle_clock(accepted.case)
+    sweep(at(clock.due_date))
+    assert keys(clock) == ["due"]
+
+
+def test_it_stays_quiet_for_stopped_clocks_and_inactive_rules(accepted):
+    clock = handle_clock(accepted.case)
+    ReminderRule.objects.filter(clock_kind="handle").update(is_active=False)
+    assert sweep(at(clock.due_date))["fired"] == 0
+    ReminderRule.objects.filter(clock_kind="handle").update(is_active=True)
+    Clock.objects.filter(pk=clock.pk).update(state="met")
+    assert sweep(at(clock.due_date))["fired"] == 0
+    assert not ReminderLog.objects.exists()
+
+
+def test_it_parses_offsets():
+    assert parse_days_before("0, 3，1") == [3, 1, 0]
+    with pytest.raises(ValueError):
+        parse_days_before("-1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_fires_once_when_workers_sweep_concurrently(accepted):
+    clock = handle_clock(accepted.case)
+    now = at(clock.due_date + timedelta(days=1))
+    results: list[dict] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            results.append(sweep(now))
+        except BaseException as e:  # surfaced below
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert sum(r["fired"] for r in results) == 1
+    assert keys(clock) == [f"overdue:{(clock.due_date + timedelta(days=1)).isoformat()}"]
+    assert Notification.objects.filter(kind="deadline").count() == 2  # handler and leader, once each
+
+
+def test_it_skips_a_reminder_another_worker_claimed_between_read_and_insert(accepted):
+    from xinfang.supervision.reminders import fire, reminder_point
+
+    clock = handle_clock(accepted.case)
+    now = at(clock.due_date)
+    point = reminder_point(clock, ReminderRule.objects.get(clock_kind="handle"), now)
+    ReminderLog.objects.create(clock=clock, key=point.key, fired_at=now)  # the other worker's claim
+    assert fire(clock, point, now) is False
+    assert not Notification.objects.filter(kind="deadline").exists()
