@@ -121,11 +121,11 @@ def label_reposts(rows: list[dict[str, str]], *, seed: int, neg_ratio: int) -> t
         # Half the negatives come from the same county (harder), half from anywhere.
         pool = rng.choice(regional) if regional and len(negatives) % 2 else range(len(rows))
         a, b = rng.sample(pool, 2)
-        key = (min(a, b), max(a, b))
+        pair_key = (min(a, b), max(a, b))
         same_user = rows[a].get("user") and rows[a].get("user") == rows[b].get("user")
-        if uf.find(a) == uf.find(b) or key in seen or same_user:
+        if uf.find(a) == uf.find(b) or pair_key in seen or same_user:
             continue
-        seen.add(key)
+        seen.add(pair_key)
         negatives.append((a, b, False))
     return positives + negatives, len(repost_groups)
 
