@@ -16,10 +16,6 @@ IN_PROGRESS = {Status.FORWARDED, Status.ASSIGNED, Status.ACCEPTED, Status.REPLY_
 EXHAUSTED = {Status.TERMINATED}
 
 
-def queue_notice(case: Case, event: CaseEvent, template: str) -> None:
-    queue_case_notice(case, event, template)
-
-
 def bureaus_covering(region_code: str) -> list[Org]:
     """Petition bureaus whose region contains this region, nearest first."""
     prefixes = [region_code[:n] for n in (2, 4, 6, 9) if len(region_code) >= n]
@@ -41,7 +37,7 @@ def alert_leaders(case: Case, org: Org, text: str) -> int:
 
 
 def on_register(case: Case, reg, *, org: Org, actor, event: CaseEvent) -> None:
-    queue_notice(case, event, "registered")
+    queue_case_notice(case, event, "registered")
     if case.is_urgent:
         n = alert_leaders(case, org, f"重大紧急信访事项 {case.number}：{case.title}")
         record_event(case, "urgent_alert", actor=actor, org=org,
@@ -75,7 +71,7 @@ def on_repeat(case: Case, sub: Submission, *, org: Org, actor) -> None:
         event = record_event(case, "repeat_refused", actor=actor, org=org, is_public=True,
                              note="同一事实和理由的信访事项已经复核终结，依法不再受理，已书面告知信访人",
                              payload={"submission": sub.pk})
-        queue_notice(case, event, "refused_repeat")
+        queue_case_notice(case, event, "refused_repeat")
         return
     holder = case.current_org
     below = holder.region_id.startswith(org.region_id) and len(holder.region_id) > len(org.region_id)
@@ -83,4 +79,4 @@ def on_repeat(case: Case, sub: Submission, *, org: Org, actor) -> None:
         event = record_event(case, "repeat_declined_above", actor=actor, org=org, is_public=True,
                              note=f"该事项已由{holder.name}受理办理中，本机关不予受理，请向{holder.name}了解办理情况",
                              payload={"submission": sub.pk, "holder": holder.pk})
-        queue_notice(case, event, "declined_above")
+        queue_case_notice(case, event, "declined_above")

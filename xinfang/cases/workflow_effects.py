@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from django.db.models import F
 from django.utils import timezone
 
+from xinfang.notifications.outbox import queue_case_notice
 from xinfang.orgs.models import Org, OrgKind
 from xinfang.rules import clocks
-from xinfang.rules.models import Clock
 
 from .models import Case, CaseEvent
 from .models_procedure import (
@@ -30,7 +30,6 @@ from .models_procedure import (
 from .models_procedure import (
     Outcome as ReplyOutcome,
 )
-from .special import queue_notice
 from .workflow_access import involve
 
 MAX_EXTENSION_DAYS = 30
@@ -71,21 +70,15 @@ class Outcome:
 
 # -- guards: depend on time and state beyond the status ----------------------------
 
-def live_clock(case: Case, kind: str, paused: bool | None = None) -> Clock | None:
-    """The open clock of this kind; `paused` narrows to paused or ticking ones."""
-    states = {None: ("running", "paused"), True: ("paused",), False: ("running",)}[paused]
-    return Clock.objects.filter(case_id=case.pk, kind=kind, state__in=states).first()
-
-
 def _window_open(case: Case, kind: str, at, what: str) -> str | None:
-    clock = live_clock(case, kind)
+    clock = clocks.running_clock(case, kind)
     if clock is None or at > clock.due_at:
         return f"已超过{what}期限"
     return None
 
 
 def _window_lapsed(case: Case, kind: str, at, what: str) -> str | None:
-    clock = live_clock(case, kind)
+    clock = clocks.running_clock(case, kind)
     if clock is not None and at <= clock.due_at:
         return f"{what}期限尚未届满（{clock.due_date:%Y-%m-%d}），暂不能办理"
     return None
@@ -98,7 +91,7 @@ def _pending_extension(case: Case) -> ExtensionRequest | None:
 def _guard_extension_request(case, data, at, user):
     if _pending_extension(case):
         return "已有待审批的延期申请"
-    clock = live_clock(case, "handle")
+    clock = clocks.running_clock(case, "handle")
     if clock is None:
         return "简易办理或未在办理期限内的事项不能延期"
     if at > clock.due_at:
@@ -117,11 +110,11 @@ def _guard_reply(case, data, at, user):
 
 
 def _guard_hearing_pause(case, data, at, user):
-    return None if live_clock(case, "reexamine", paused=False) else "复核期限已暂停"
+    return None if clocks.running_clock(case, "reexamine", paused=False) else "复核期限已暂停"
 
 
 def _guard_hearing_resume(case, data, at, user):
-    return None if live_clock(case, "reexamine", paused=True) else "复核期限未暂停"
+    return None if clocks.running_clock(case, "reexamine", paused=True) else "复核期限未暂停"
 
 
 GUARDS: dict[str, Callable] = {
@@ -468,4 +461,4 @@ def run(name: str, case: Case, data: dict, *, at, user, actor_org_id: int) -> Ou
 def after_event(t, case: Case, event: CaseEvent, outcome: Outcome) -> None:
     """Queue the petitioner's notice in the same transaction as the event."""
     if t.notice:
-        queue_notice(case, event, t.notice)
+        queue_case_notice(case, event, t.notice)
