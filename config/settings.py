@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "xinfang.supervision",
     "xinfang.portal",
     "xinfang.disclosure",
+    "xinfang.triage",
+    "xinfang.analytics",
+    "xinfang.insights",
+    "xinfang.assessment",
+    "xinfang.integrity",
     "xinfang.demo",
 ]
 

@@ -13,5 +13,10 @@ urlpatterns = [
     path("orgs/", include("xinfang.orgs.urls")),
     path("rules/", include("xinfang.rules.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
+    path("triage/", include("xinfang.triage.urls")),
+    path("analytics/", include("xinfang.analytics.urls")),
+    path("insights/", include("xinfang.insights.urls")),
+    path("assessment/", include("xinfang.assessment.urls")),
+    path("integrity/", include("xinfang.integrity.urls")),
     path("admin/", admin.site.urls),
 ]

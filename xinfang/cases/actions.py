@@ -29,6 +29,7 @@ from .models import (
     Submission,
 )
 from .numbering import next_case_number, numbering_region
+from .signals import notify_submission_received
 
 GROUP_THRESHOLD = 5  # 集体访: five or more people
 MAX_REPRESENTATIVES = 5  # a group names at most five representatives (2022 art. 18)
@@ -208,6 +209,7 @@ def register_case(reg: Registration, *, actor, org: Org) -> Submission:
         clocks.start_clock(case, "dispose" if org.is_bureau else "accept", at=reg.received_at)
         special.on_register(case, reg, org=org, actor=actor, event=event)
         clocks.refresh_next_due(case)
+        notify_submission_received(case, sub, is_new_case=True)
         return sub
 
 
@@ -237,4 +239,5 @@ def attach_repeat(case: Case, reg: Registration, *, actor, org: Org) -> Submissi
             is_public=True,
         )
         special.on_repeat(locked, sub, org=org, actor=actor)
+        notify_submission_received(locked, sub, is_new_case=False)
         return sub
