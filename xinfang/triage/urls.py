@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "triage"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("suggest/", views.register_suggestions, name="suggest"),
+]
