@@ -78,7 +78,7 @@ def past_routing(region_code: str, category: Category, now: datetime | None = No
             kind__in=[AssignmentKind.FORWARD, AssignmentKind.ASSIGN],
             created_at__gte=now - HISTORY_WINDOW,
             case__category_id=category.pk,
-            case__issue_region_id__startswith=history_prefix(region_code),
+            case__issue_region__code__startswith=history_prefix(region_code),
         )
         .exclude(state=AssignmentState.OBJECTED)
         .values("to_org")
