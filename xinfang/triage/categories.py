@@ -10,7 +10,14 @@ Label → system category (documented in the README of this app):
   picked by the child keywords found in the text (the registration form needs
   a second-level category);
 * a `一级 › 二级` path is that child.
-A label matching nothing is dropped (the model is then treated as absent)."""
+A label matching nothing is dropped (the model is then treated as absent).
+
+The contest's top levels are a little wider than ours: its 商贸旅游 includes
+市场监管 and 质监 (our 经济管理 › 消费维权 / 产品质量 / 价格监管 / 特种设备 /
+企业登记与广告), its 卫生计生 includes 食品药品监管 (our 食品安全), and its
+劳动和社会保障 includes 工资福利 of public employees (our 组织人事 › 工资福利).
+`LABEL_EXTRA_CHILDREN` lists those, so the child picked by keywords may sit
+under another of our top levels."""
 
 from __future__ import annotations
 
@@ -28,6 +35,12 @@ from .features import normalise
 LOW_CONFIDENCE = 0.5
 MIN_TEXT = 4  # characters; shorter input gets no suggestion
 _TABLE_TTL = 60.0
+
+LABEL_EXTRA_CHILDREN: dict[str, list[str]] = {
+    "商贸旅游": ["JJGL.01", "JJGL.03", "JJGL.04", "JJGL.05", "JJGL.08"],
+    "卫生计生": ["JJGL.02"],
+    "劳动和社会保障": ["ZZRS.04"],
+}
 
 _table_cache: tuple[float, dict[str, list[str]], dict[str, Category]] | None = None
 
@@ -98,8 +111,12 @@ def suggest_category(title: str, content: str) -> CategorySuggestion | None:
                 chosen = CategorySuggestion(cats[match.top], sub, match.confidence, "keywords", match.words,
                                             label=match.top)
     if chosen is not None and chosen.category is None:
-        child = keywords.best_child(text, chosen.top.code, table)
-        if child and child[0] in cats:
+        candidates = [c.code for c in cats.values() if c.parent_id == chosen.top.pk]
+        if chosen.source == "model":
+            candidates += [c for c in LABEL_EXTRA_CHILDREN.get(chosen.label, []) if c in cats]
+        child = keywords.best_of(text, candidates, table)
+        if child:
             chosen.category = cats[child[0]]
+            chosen.top = chosen.category.parent or chosen.top
             chosen.words = chosen.words or child[1]
     return chosen

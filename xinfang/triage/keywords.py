@@ -77,15 +77,20 @@ def classify(text: str, table: Mapping[str, Sequence[str]] | None = None,
     return KeywordMatch(code, top, round(0.6 * share, 4), sorted(hits[top], key=len, reverse=True)[:5])
 
 
-def best_child(text: str, top: str, table: Mapping[str, Sequence[str]] | None = None) -> tuple[str, list[str]] | None:
-    """The second-level category under `top` whose keywords match `text` best."""
+def best_of(text: str, codes: Sequence[str], table: Mapping[str, Sequence[str]] | None = None,
+            ) -> tuple[str, list[str]] | None:
+    """Of the given second-level categories, the one whose keywords match `text` best."""
     table = default_table() if table is None else table
     best: tuple[float, str, list[str]] | None = None
-    for code, words in table.items():
-        if code == top or top_level_of(code) != top:
-            continue
-        found = [w for w in set(words) if w and w in text]
+    for code in codes:
+        found = [w for w in set(table.get(code, ())) if w and w in text]
         score = sum(len(w) for w in found)
         if found and (best is None or (score, code) > (best[0], best[1])):
             best = (score, code, sorted(found, key=len, reverse=True)[:3])
     return (best[1], best[2]) if best else None
+
+
+def best_child(text: str, top: str, table: Mapping[str, Sequence[str]] | None = None) -> tuple[str, list[str]] | None:
+    """The second-level category under `top` whose keywords match `text` best."""
+    table = default_table() if table is None else table
+    return best_of(text, [c for c in table if c != top and top_level_of(c) == top], table)

@@ -39,6 +39,7 @@ def register_suggestions(request):
         "routed_category": routed_category,
         "category_is_chosen": chosen is not None,
         "region": region,
+        "has_text": bool((title + content).strip()),
     })
 
 
