@@ -107,7 +107,7 @@ def _min_df(n_docs: int) -> int:
     return 3 if n_docs >= 1000 else 1
 
 
-def _fit_svm(x, y: Sequence[str], c: float):
+def _fit_svm(x, y: np.ndarray, c: float):
     from sklearn.svm import LinearSVC
 
     return LinearSVC(C=c, random_state=0).fit(x, y)
