@@ -138,3 +138,9 @@ def test_train_from_history_learns_the_systems_own_categories(tmp_path, orgs, lx
     model = CategoryModel.load(tmp_path / "m.npz")
     assert model.classes == ["CXJS.01", "LDSB.01"]
     assert model.predict("", "物业乱收费").label == "CXJS.01"
+
+
+def test_seed_routing_rules_command_is_idempotent(orgs):
+    first = run("seed_routing_rules")
+    assert "新建交办规则" in first and "新建交办规则 0 条" not in first
+    assert "新建交办规则 0 条" in run("seed_routing_rules")
