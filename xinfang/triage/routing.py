@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from xinfang.cases.models import Assignment, Category
+from xinfang.cases.models import Assignment, Case, Category
 from xinfang.cases.models_procedure import AssignmentKind, AssignmentState
 from xinfang.cases.taxonomy import department_for
 from xinfang.orgs.models import Org
@@ -28,6 +28,8 @@ from .models import RoutingRule
 
 HISTORY_WINDOW = timedelta(days=730)  # routing practice changes; two years is recent enough to count
 MIN_HISTORY = 5  # fewer past cases say little
+MAX_PAST_CASES = 500  # the most recent are enough to see the practice
+SCAN_CASES = 3000  # recent cases of the category looked at to find them
 OVERRIDE_SHARE = 0.6  # past routing beats a rule only when this share of cases went elsewhere
 RULE_CONFIDENCE = {2: 0.85, 1: 0.75, 0: 0.55}  # by how specifically the rule names the category
 REMIT_CONFIDENCE = 0.5
@@ -71,15 +73,24 @@ def history_prefix(region_code: str) -> str:
 
 
 def past_routing(region_code: str, category: Category, now: datetime | None = None) -> Counter[int]:
-    """org id → number of recent cases of this category from this county sent there."""
+    """org id → number of recent cases of this category from this county sent there.
+
+    Two steps on purpose, each index-friendly: the category's recent cases
+    (category index; the county is filtered here because PostgreSQL otherwise
+    ANDs in a bitmap of the whole county's cases, 150 ms at a million), then
+    their assignments by case id."""
     now = now or timezone.now()
+    prefix = history_prefix(region_code)
+    recent = (
+        Case.objects.filter(category_id=category.pk, registered_at__gte=now - HISTORY_WINDOW)
+        .order_by("-registered_at").values_list("id", "issue_region_id")[:SCAN_CASES]
+    )
+    case_ids = [pk for pk, region in recent if region.startswith(prefix)][:MAX_PAST_CASES]
+    if not case_ids:
+        return Counter()
     rows = (
-        Assignment.objects.filter(
-            kind__in=[AssignmentKind.FORWARD, AssignmentKind.ASSIGN],
-            created_at__gte=now - HISTORY_WINDOW,
-            case__category_id=category.pk,
-            case__issue_region__code__startswith=history_prefix(region_code),
-        )
+        Assignment.objects.filter(case_id__in=case_ids, kind__in=[AssignmentKind.FORWARD, AssignmentKind.ASSIGN],
+                                  created_at__gte=now - HISTORY_WINDOW)
         .exclude(state=AssignmentState.OBJECTED)
         .values("to_org")
         .annotate(n=Count("case_id", distinct=True))
