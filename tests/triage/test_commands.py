@@ -144,3 +144,30 @@ def test_seed_routing_rules_command_is_idempotent(orgs):
     first = run("seed_routing_rules")
     assert "新建交办规则" in first and "新建交办规则 0 条" not in first
     assert "新建交办规则 0 条" in run("seed_routing_rules")
+
+
+def test_measure_prints_accuracy_macro_f1_per_class_and_the_keyword_baseline(tmp_path, small_model_file):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    many = [(body, label) for body, label in rows() for _ in range(2)]
+    write_csv(folder / "train_messages.csv", ["row", "body", "label"],
+              [(i, body + "。" * (i % 3), label) for i, (body, label) in enumerate(many)])
+    out = run("measure_category_model", "--data", str(folder))
+    assert "留出集评估" in out
+    assert out.count("准确率 accuracy = ") >= 3  # model, keywords, the form's combined policy
+    for label in ("城乡建设", "劳动和社会保障", "教育文体"):
+        assert f"{label}" in out and "F1 = " in out
+    assert "关键词规则" in out and "速度" in out
+
+
+def test_measure_scores_the_active_model_on_a_labelled_file(tmp_path, small_model_file):
+    unseen = write_csv(tmp_path / "unseen.csv", ["title", "body", "label"], [
+        ("物业", "小区物业不打扫卫生", "城乡建设"), ("欠薪", "老板欠我们工资", "劳动和社会保障"),
+    ])
+    out = run("measure_category_model", "--csv", str(unseen), "--data", str(tmp_path / "absent"))
+    assert "unseen.csv" in out and "准确率 accuracy = 1.0000" in out
+
+
+def test_measure_without_data_says_so(tmp_path, small_model_file):
+    with pytest.raises(CommandError, match="找不到共享数据"):
+        run("measure_category_model", "--data", str(tmp_path / "absent"))

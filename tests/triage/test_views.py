@@ -76,3 +76,21 @@ def test_the_registration_form_carries_the_panel(client, lx_registrar, no_model)
     html = client.get("/cases/new/letter/").content.decode()
     assert 'id="triage-panel"' in html and 'hx-post="/triage/suggest/"' in html
     assert "js/triage.js" in html
+
+
+def test_the_system_admin_edits_routing_rules_in_admin(client, orgs, make_user):
+    from xinfang.accounts.models import User
+
+    admin = User.objects.create_superuser("triage_admin", password="pw-for-tests-123", full_name="管理员")
+    client.force_login(admin)
+    assert client.get("/admin/triage/routingrule/").status_code == 200
+    r = client.post("/admin/triage/routingrule/add/", {
+        "region_prefix": "32a", "category": Category.objects.get(code="CXJS").pk, "org": orgs["lx_zhujian"].pk,
+        "priority": 0, "is_active": "on", "note": ""})
+    assert r.status_code == 200 and "区划代码前缀只能由数字组成" in r.content.decode()
+    assert not RoutingRule.objects.exists()
+    r = client.post("/admin/triage/routingrule/add/", {
+        "region_prefix": "320213", "category": Category.objects.get(code="CXJS").pk, "org": orgs["lx_zhujian"].pk,
+        "priority": 0, "is_active": "on", "note": ""})
+    assert r.status_code == 302
+    assert RoutingRule.objects.get().org == orgs["lx_zhujian"]
