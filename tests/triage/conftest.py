@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.triage.samples import rows
 from xinfang.triage import categories, store
@@ -34,3 +35,11 @@ def small_model_file(settings, tmp_path, monkeypatch):
     yield path
     store.clear_cache()
     categories.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Past routing is cached per (county, category); every test starts without it."""
+    cache.clear()
+    yield
+    cache.clear()

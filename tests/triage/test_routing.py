@@ -4,6 +4,7 @@ actually sent the same kind of case from the same county."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from tests.cases.test_access_and_search import make_case
@@ -72,6 +73,8 @@ def test_past_routing_that_agrees_raises_the_confidence(orgs, lx_registrar):
     rule("320213", "CXJS", orgs["lx_zhujian"])
     before = suggest_org(LIANGXI_STREET, cat("CXJS.01")).confidence
     sent(orgs, lx_registrar, orgs["lx_zhujian"], "CXJS.01", MIN_HISTORY)
+    assert suggest_org(LIANGXI_STREET, cat("CXJS.01")).past_total == 0  # cached for ten minutes
+    cache.clear()
     s = suggest_org(LIANGXI_STREET, cat("CXJS.01"))
     assert s.org == orgs["lx_zhujian"] and s.source == "rule"
     assert s.confidence > before
