@@ -1,4 +1,4 @@
-"""In chromium: the registrar types the matter, the panel suggests a category
+"""Triage panel (xinfang.triage), in chromium: the registrar types the matter, the panel suggests a category
 and the competent org (with the shipped model), "采用" puts the category into
 the form, and the case is registered with it."""
 
