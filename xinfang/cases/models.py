@@ -177,6 +177,8 @@ class Case(models.Model):
             models.Index(fields=["current_org", "-registered_at", "-id"], name="case_current_org_recent"),
             models.Index(fields=["issue_region", "-registered_at"], name="case_region_recent"),
             models.Index(fields=["status", "-registered_at"], name="case_status_recent"),
+            # Routing suggestions read past cases of one category in a period.
+            models.Index(fields=["category", "-registered_at"], name="case_category_recent"),
         ]
 
     def __str__(self) -> str:

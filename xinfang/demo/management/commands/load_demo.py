@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from xinfang.cases.models import Case
@@ -35,6 +36,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         keys = orgtree.build_org_tree()
         users = orgtree.create_demo_users(keys)
+        # Routing rules name demo orgs, so they can only be seeded once the tree exists.
+        call_command("seed_routing_rules", verbosity=0)
         if Case.objects.exists():
             self.stdout.write(f"已有 {Case.objects.count():,} 件信访事项，跳过演示数据生成")
         else:
