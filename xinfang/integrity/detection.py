@@ -1,0 +1,133 @@
+"""Repeat detection on a new submission (issue 6 §6): earlier cases of the same
+petitioner (blind index) and earlier cases in the same county with a very
+similar text, offered for linking as ``CaseLink`` rows.
+
+Cost stays flat as the table grows: the same-petitioner lookup walks two
+indexes; the text lookup asks the full-text index (FTS5 / tsvector GIN) for
+cases sharing any of the new text's rarest terms in the county and window,
+keeps the best ``MAX_TEXT_CANDIDATES`` and only those are scored by TF-IDF
+cosine (on the ``search_text`` cut at their registration: no jieba here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from xinfang.cases.models import Case, CasePetitioner, Petitioner, Status
+
+from .conf import setting
+from .models import CaseLink
+from .vocabulary import Idf, cosine, recent_idf
+
+
+@dataclass
+class Candidate:
+    case_id: int
+    same_petitioner: bool
+    score: float
+
+
+def county_prefix(region_code: str) -> str:
+    return (region_code or "")[:6]
+
+
+def query_terms(tokens: list[str], idf: Idf, n: int) -> list[str]:
+    """The rarest terms: a few never seen in the sample (names, amounts, places
+    that may be in an older case), then the rarest of those seen. Single
+    characters are too common to preselect with."""
+    terms = sorted({t for t in tokens if len(t) > 1}, key=lambda t: (-idf(t), t))
+    unseen = [t for t in terms if t not in idf.df][: max(n // 3, 1)]
+    seen = [t for t in terms if t in idf.df][: n - len(unseen)]
+    return unseen + seen
+
+
+def _tsquery_lexeme(token: str) -> str:
+    return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def _fts5_phrase(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def sharing_any_term(qs: QuerySet[Case], terms: list[str], limit: int) -> QuerySet[Case]:
+    """Cases of ``qs`` whose full-text index holds any of ``terms``, those
+    sharing the most (by the engine's rank) first; slice it to ``limit``."""
+    if connection.vendor == "postgresql":
+        tsquery = " | ".join(_tsquery_lexeme(t) for t in terms)
+        return qs.extra(
+            select={"fts_rank": "ts_rank(cases_case.search_vector, to_tsquery('simple', %s))"},
+            select_params=[tsquery],
+            where=["cases_case.search_vector @@ to_tsquery('simple', %s)"], params=[tsquery],
+            order_by=["-fts_rank", "-registered_at"],
+        )
+    match = " OR ".join(_fts5_phrase(t) for t in terms)
+    return qs.extra(
+        where=["cases_case.id IN (SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s "
+               "ORDER BY rank LIMIT %s)"],
+        params=[match, limit * 20],
+    ).order_by("-registered_at", "-id")
+
+
+def same_petitioner_case_ids(case: Case, limit: int) -> list[int]:
+    """Earlier cases of anyone on this case, matched by the blind indexes of ID
+    number and phone (and the same person row)."""
+    people = list(Petitioner.objects.filter(case_links__case=case)
+                  .values_list("pk", "id_number_index", "phone_index"))
+    if not people:
+        return []
+    ids = {p[0] for p in people}
+    id_idx = [p[1] for p in people if p[1]]
+    phone_idx = [p[2] for p in people if p[2]]
+    if id_idx:
+        ids |= set(Petitioner.objects.filter(id_number_index__in=id_idx).values_list("pk", flat=True))
+    if phone_idx:
+        ids |= set(Petitioner.objects.filter(phone_index__in=phone_idx).values_list("pk", flat=True))
+    return list(
+        CasePetitioner.objects.filter(petitioner_id__in=ids, case__registered_at__lte=case.registered_at)
+        .exclude(case_id=case.pk).exclude(case__status=Status.MERGED)
+        .order_by("-case__registered_at").values_list("case_id", flat=True).distinct()[:limit]
+    )
+
+
+def find_candidates(case: Case, *, idf: Idf | None = None) -> list[Candidate]:
+    """Scored candidates for ``case``: every same-petitioner case, and text
+    matches at or above the threshold; best first."""
+    idf = idf or recent_idf()
+    tokens = (case.search_text or "").split()
+    vec = idf.vector(tokens)
+    same = set(same_petitioner_case_ids(case, setting("MAX_OFFERS") * 4))
+    text_ids: list[int] = []
+    prefix = county_prefix(case.issue_region_id)
+    terms = query_terms(tokens, idf, setting("QUERY_TERMS"))
+    if prefix and terms:
+        since = case.registered_at - timedelta(days=setting("REPEAT_WINDOW_DAYS"))
+        scope = (Case.objects.filter(issue_region_id__gte=prefix, issue_region_id__lt=prefix + "\uffff",
+                                     registered_at__gte=since, registered_at__lte=case.registered_at)
+                 .exclude(pk=case.pk).exclude(status=Status.MERGED))
+        limit = setting("MAX_TEXT_CANDIDATES")
+        text_ids = list(sharing_any_term(scope, terms, limit).values_list("pk", flat=True)[:limit])
+    texts = dict(Case.objects.filter(pk__in=same | set(text_ids)).values_list("pk", "search_text"))
+    threshold = setting("SIMILARITY_THRESHOLD")
+    found = []
+    for pk, text in texts.items():
+        score = cosine(vec, idf.vector(text.split())) if vec else 0.0
+        if pk in same or score >= threshold:
+            found.append(Candidate(pk, pk in same, round(score, 4)))
+    found.sort(key=lambda c: (c.same_petitioner and c.score >= threshold, c.score), reverse=True)
+    return found
+
+
+def offer_links(case: Case, *, now: datetime) -> list[CaseLink]:
+    """Write the candidates as offered links (at most ``MAX_OFFERS`` for each
+    reason). Idempotent: a pair already offered or decided is left alone."""
+    cands = find_candidates(case)
+    n = setting("MAX_OFFERS")
+    keep = [c for c in cands if c.same_petitioner][:n]
+    keep += [c for c in cands if not c.same_petitioner][:n]
+    links = [CaseLink(case=case, earlier_id=c.case_id, same_petitioner=c.same_petitioner, score=c.score,
+                      created_at=now) for c in keep]
+    CaseLink.objects.bulk_create(links, ignore_conflicts=True)
+    return links

@@ -1,0 +1,34 @@
+"""What integrity does when a submission arrives (inside the registering
+transaction, in its own savepoint — see cases.signals)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from xinfang.cases.models import Case, Submission
+
+from .case_rules import group_size, level_skipping, repeat_visit_skips_level
+from .detection import offer_links
+from .flags import raise_flags
+from .idle_spin import repeat_after_reply
+
+
+def on_submission(sender, *, case: Case, submission: Submission, is_new_case: bool, **kwargs) -> None:
+    now = timezone.now()
+    flags = []
+    if is_new_case:
+        offer_links(case, now=now)
+        flags += level_skipping(now, now, now, case_ids=[case.pk])
+    else:
+        skip = repeat_visit_skips_level(case, submission)
+        if skip is not None:
+            flags.append(skip)
+    flags += group_size(now, now, now, case_ids=[case.pk])
+    # (d) the same matter back within 90 days of a reply: the rule run over just
+    # this moment (a repeat submission, or the links just offered).
+    at = submission.received_at
+    flags += [f for f in repeat_after_reply(at - timedelta(seconds=1), at + timedelta(seconds=1), now)
+              if f.key in (f"sub:{submission.pk}", f"case:{case.pk}")]
+    raise_flags(flags, now=now)

@@ -1,0 +1,67 @@
+"""Near-identical texts (template replies, reviews that copy the reply).
+
+Here "similar" means *the same words*: the cosine of binary term sets,
+|A∩B| / sqrt(|A|·|B|), with no idf — boilerplate is exactly what a template
+shares, so it must count. Finding twins among n texts compares each text only
+with texts sharing one of its three rarest terms (a pair at cosine ≥ 0.9
+shares nearly every term), and stops once enough twins are found."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+from xinfang.lib.text import index_tokens
+
+PROBE_TERMS = 3
+
+
+def term_set(text: str) -> frozenset[str]:
+    return frozenset(index_tokens(text or ""))
+
+
+def set_cosine(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / math.sqrt(len(a) * len(b))
+
+
+def text_similarity(a: str, b: str) -> float:
+    return set_cosine(term_set(a), term_set(b))
+
+
+def near_duplicates(texts: list[str], *, threshold: float, enough: int,
+                    sets: list[frozenset[str]] | None = None) -> list[list[tuple[int, float]]]:
+    """For each text, the others at cosine ≥ ``threshold`` (best first). The
+    search for one text stops after ``4 × enough`` twins: the rule only needs
+    to know there are at least ``enough``."""
+    sets = sets if sets is not None else [term_set(t) for t in texts]
+    df: Counter[str] = Counter()
+    for s in sets:
+        df.update(s)
+    postings: dict[str, list[int]] = defaultdict(list)
+    probes: list[list[str]] = []
+    for i, s in enumerate(sets):
+        probes.append(sorted(s, key=lambda t: (df[t], t))[:PROBE_TERMS])
+        for t in s:
+            postings[t].append(i)
+    cap = 4 * enough
+    result: list[list[tuple[int, float]]] = []
+    for i, s in enumerate(sets):
+        twins: list[tuple[int, float]] = []
+        seen = {i}
+        for t in probes[i]:
+            for j in postings[t]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                score = set_cosine(s, sets[j])
+                if score >= threshold:
+                    twins.append((j, round(score, 3)))
+                    if len(twins) >= cap:
+                        break
+            if len(twins) >= cap:
+                break
+        twins.sort(key=lambda x: -x[1])
+        result.append(twins)
+    return result
