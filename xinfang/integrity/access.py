@@ -36,7 +36,7 @@ def visible_orgs(user) -> QuerySet[Org]:
     if not seats:
         return Org.objects.none()
     parts = [Q(path__startswith=s.org_path) for s in seats]
-    parts += [Q(region_id__startswith=code) for code in region_scopes(user)]
+    parts += [Q(region__code__startswith=code) for code in region_scopes(user)]
     return Org.objects.filter(reduce(or_, parts))
 
 
