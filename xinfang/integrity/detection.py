@@ -20,7 +20,7 @@ from xinfang.cases.models import Case, CasePetitioner, Petitioner, Status
 
 from .conf import setting
 from .models import CaseLink
-from .vocabulary import Idf, cosine, recent_idf
+from .vocabulary import Idf, Sample, case_text, recent_sample
 
 
 @dataclass
@@ -92,12 +92,14 @@ def same_petitioner_case_ids(case: Case, limit: int) -> list[int]:
     )
 
 
-def find_candidates(case: Case, *, idf: Idf | None = None) -> list[Candidate]:
+def find_candidates(case: Case, *, sample: Sample | None = None) -> list[Candidate]:
     """Scored candidates for ``case``: every same-petitioner case, and text
     matches at or above the threshold; best first."""
-    idf = idf or recent_idf()
+    sample = sample or recent_sample()
+    idf = sample.idf
     tokens = (case.search_text or "").split()
     vec = idf.vector(tokens)
+    det = sample.details.specific(case_text(case.title, case.content, case.demands))
     same = set(same_petitioner_case_ids(case, setting("MAX_OFFERS") * 4))
     text_ids: list[int] = []
     prefix = county_prefix(case.issue_region_id)
@@ -109,11 +111,13 @@ def find_candidates(case: Case, *, idf: Idf | None = None) -> list[Candidate]:
                  .exclude(pk=case.pk).exclude(status=Status.MERGED))
         limit = setting("MAX_TEXT_CANDIDATES")
         text_ids = list(sharing_any_term(scope, terms, limit).values_list("pk", flat=True)[:limit])
-    texts = dict(Case.objects.filter(pk__in=same | set(text_ids)).values_list("pk", "search_text"))
+    rows = Case.objects.filter(pk__in=same | set(text_ids)).values_list("pk", "search_text", "title", "content",
+                                                                         "demands")
     threshold = setting("SIMILARITY_THRESHOLD")
     found = []
-    for pk, text in texts.items():
-        score = cosine(vec, idf.vector(text.split())) if vec else 0.0
+    for pk, text, *parts in rows:
+        other = sample.details.specific(case_text(*parts))
+        score = sample.score(vec, idf.vector(text.split()), det, other) if vec else 0.0
         if pk in same or score >= threshold:
             found.append(Candidate(pk, pk in same, round(score, 4)))
     found.sort(key=lambda c: (c.same_petitioner and c.score >= threshold, c.score), reverse=True)

@@ -9,15 +9,18 @@ shares nearly every term), and stops once enough twins are found."""
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 
 from xinfang.lib.text import index_tokens
 
 PROBE_TERMS = 3
+# A reply quoting the petition's title (您反映的“……”问题) is not specific for it.
+_QUOTED = re.compile(r"[“\"「『][^”\"」』]{0,80}[”\"」』]")
 
 
 def term_set(text: str) -> frozenset[str]:
-    return frozenset(index_tokens(text or ""))
+    return frozenset(index_tokens(_QUOTED.sub(" ", text or "")))
 
 
 def set_cosine(a: frozenset[str], b: frozenset[str]) -> float:

@@ -13,8 +13,10 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from .conf import setting
+from .features import DetailFrequencies, detail_factor
 
 Vector = dict[str, float]
 
@@ -50,12 +52,24 @@ def cosine(u: Vector, v: Vector) -> float:
     return sum(w * v.get(t, 0.0) for t, w in u.items())
 
 
+@dataclass
+class Sample:
+    """What the recent cases say about how common a term or a detail is."""
+
+    idf: Idf
+    details: DetailFrequencies
+
+    def score(self, vec_a: Vector, vec_b: Vector, det_a: set[str], det_b: set[str]) -> float:
+        """Repeat score: TF-IDF cosine scaled by shared specific details."""
+        return cosine(vec_a, vec_b) * detail_factor(det_a, det_b)
+
+
 _lock = threading.Lock()
-_cached: tuple[float, Idf] | None = None
+_cached: tuple[float, Sample] | None = None
 
 
-def recent_idf() -> Idf:
-    """The idf of the ``IDF_SAMPLE`` most recent cases, refreshed hourly."""
+def recent_sample() -> Sample:
+    """Term and detail frequencies of the ``IDF_SAMPLE`` most recent cases, refreshed hourly."""
     global _cached
     now = time.monotonic()
     cached = _cached
@@ -66,13 +80,18 @@ def recent_idf() -> Idf:
             return _cached[1]
         from xinfang.cases.models import Case
 
-        texts = Case.objects.order_by("-registered_at", "-id").values_list("search_text", flat=True)
-        idf = Idf(t.split() for t in texts[: setting("IDF_SAMPLE")])
-        _cached = (now, idf)
-        return idf
+        rows = list(Case.objects.order_by("-registered_at", "-id")
+                    .values_list("search_text", "title", "content", "demands")[: setting("IDF_SAMPLE")])
+        sample = Sample(Idf(r[0].split() for r in rows), DetailFrequencies(case_text(*r[1:]) for r in rows))
+        _cached = (now, sample)
+        return sample
 
 
-def forget_idf() -> None:
+def case_text(title: str, content: str, demands: str) -> str:
+    return f"{title}\n{content}\n{demands}"
+
+
+def forget_sample() -> None:
     """Drop the cached sample (tests, or after a bulk import)."""
     global _cached
     _cached = None
