@@ -32,7 +32,7 @@ def level_skipping(since: datetime, until: datetime, now: datetime,
                    case_ids: Iterable[int] | None = None) -> list[Flag]:
     cases = list(_cases(since, until, case_ids).filter(is_level_skipping=True)
                  .values_list("pk", "number", "registered_org_id", "registered_org__name"))
-    notes = {}
+    notes: dict[int, tuple[str, dict]] = {}
     for cid, note, payload in (CaseEvent.objects.filter(case_id__in=[c[0] for c in cases],
                                                         action__in=("level_skipping", "guide_down"))
                                .order_by("at").values_list("case_id", "note", "payload")):

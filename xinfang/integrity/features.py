@@ -21,7 +21,7 @@ _SUFFIX = ("村|社区|小区|花园|家园|新村|苑|园|府|公寓|大厦|广
            "|酒店|饭店|市场|路|大道|巷|弄|桥|湾|庄|城|里|坊|店")
 # Two characters before a place suffix: enough to tell 塘头村 from 张泾村 without
 # having to know where a name starts.
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(%s)" % _SUFFIX)
+_PLACE = re.compile(rf"([\u4e00-\u9fff]{{2}})({_SUFFIX})")
 _NUMBER = re.compile(r"\d{2,}(?:\.\d+)?")
 _SERVICE_NUMBERS = frozenset({"12345", "12315", "12369", "12333", "110", "119", "120", "122"})
 

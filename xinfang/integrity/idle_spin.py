@@ -74,7 +74,7 @@ def template_reply(since: datetime, until: datetime, now: datetime) -> list[Flag
             continue
         twins = near_duplicates([lt.text for lt in letters], threshold=threshold, enough=k)
         for i, letter in enumerate(letters):
-            if letter.signed_at < since or len(twins[i]) < k:
+            if letter.signed_at is None or letter.signed_at < since or len(twins[i]) < k:
                 continue
             examples = "、".join(f"{letters[j].case.number}（{s:.2f}）" for j, s in twins[i][:3])
             flags.append(case_flag(
@@ -176,7 +176,8 @@ def _replies_before(case_ids) -> dict[int, list[tuple[datetime, int, int]]]:
     for pk, cid, at, org in (ReplyLetter.objects.filter(case_id__in=case_ids, kind=LetterKind.REPLY,
                                                         signed_at__isnull=False)
                              .values_list("pk", "case_id", "signed_at", "org_id")):
-        out[cid].append((at, org, pk))
+        if at is not None:
+            out[cid].append((at, org, pk))
     return out
 
 
@@ -264,7 +265,7 @@ def _review_upheld_unchanged(since: datetime, until: datetime) -> list[Flag]:
     flags = []
     for review in reviews:
         original = originals.get(review.case_id)
-        if original is None:
+        if original is None or review.signed_at is None:
             continue
         score = text_similarity(review.text, original.text)
         if score < threshold:

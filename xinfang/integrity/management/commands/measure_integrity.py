@@ -19,6 +19,7 @@ import csv
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -47,7 +48,7 @@ Pair = tuple[int, int, bool]
 class Scored:
     """Scores of pairs over one corpus, with and without the detail factor."""
 
-    def __init__(self, texts: list[str], pairs: list[Pair], background: list[str] = ()) -> None:
+    def __init__(self, texts: list[str], pairs: list[Pair], background: Sequence[str] = ()) -> None:
         toks = [index_tokens(t) for t in texts]
         sample = Sample(Idf(toks + [index_tokens(t) for t in background]),
                         DetailFrequencies(list(texts) + list(background)))
@@ -121,7 +122,7 @@ class Command(BaseCommand):
                 self._by_kind(held, sc, kinds, chosen)
         self.stdout.write("阈值  " + "  ".join(f"{name}（留出集）查准率/查全率/F1" for name, *_ in halves))
         for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
-            cells = ["%.3f / %.3f / %.3f" % prf(sc.of(held), t) for _, _, held, sc, _ in halves]
+            cells = ["{:.3f} / {:.3f} / {:.3f}".format(*prf(sc.of(held), t)) for _, _, held, sc, _ in halves]
             self.stdout.write(f"{t:.2f}  " + "    ".join(cells))
         self._template_replies(data / "messages_with_replies.csv")
         self.stdout.write(f"（用时 {time.monotonic() - t0:.0f} 秒）")
@@ -165,6 +166,6 @@ class Command(BaseCommand):
                                 examples.append((ids[local], [(ids[j], s) for j, s in tw]))
                 mark = "（默认）" if (t, k) == (t_default, k_default) else ""
                 self.stdout.write(f"  相似度≥{t:.2f} 且雷同≥{k}份：{flagged} 条（{flagged / len(rows):.1%}）{mark}")
-        for i, twins in examples:
-            self.stdout.write(f"  例：第{i + 1}条（另有{len(twins)}条雷同，最高 {twins[0][1]:.2f}）："
+        for i, example in examples:
+            self.stdout.write(f"  例：第{i + 1}条（另有{len(example)}条雷同，最高 {example[0][1]:.2f}）："
                               f"{rows[i]['reply'][:90]}…")
