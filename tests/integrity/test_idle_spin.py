@@ -235,3 +235,24 @@ def test_two_concurrent_sweeps_raise_each_flag_once(orgs, make_user):
         t.join()
     assert not errors, errors
     assert Flag.objects.filter(rule="ping_pong", case=s.case).count() == 1
+
+
+def test_near_duplicate_search_finds_what_comparing_every_pair_finds():
+    import random
+
+    from xinfang.integrity.text_similarity import near_duplicates, set_cosine, term_set
+
+    rng = random.Random(3)
+    base = [TEMPLATE, *DISTINCT]
+    texts = []
+    for _ in range(80):
+        words = list(rng.choice(base).format(rng.randint(1, 9)))
+        for _k in range(rng.randint(0, 12)):  # a few characters changed
+            words[rng.randrange(len(words))] = rng.choice("的一是在不了有和人这中大为上个国")
+        texts.append("".join(words))
+    sets = [term_set(t) for t in texts]
+    for threshold in (0.8, 0.9):
+        found = near_duplicates(texts, threshold=threshold, enough=1000)
+        for i in range(len(texts)):
+            brute = {j for j in range(len(texts)) if j != i and set_cosine(sets[i], sets[j]) >= threshold}
+            assert {j for j, _ in found[i]} == brute
