@@ -256,3 +256,29 @@ def test_near_duplicate_search_finds_what_comparing_every_pair_finds():
         for i in range(len(texts)):
             brute = {j for j in range(len(texts)) if j != i and set_cosine(sets[i], sets[j]) >= threshold}
             assert {j for j, _ in found[i]} == brute
+
+
+def test_d_flags_a_new_case_of_the_same_person_and_matter_after_the_reply(orgs, make_user):
+    from tests.integrity.test_detection import register
+
+    s = scenario(orgs, make_user, "replied")
+    new = register(orgs["lx_bureau"], s.user("lx_bureau", "registrar"), "内容", title="反映问题", seq=1,
+                   days_ago=-20)
+    flag = Flag.objects.get(rule="repeat_after_reply")
+    assert flag.case_id == s.case.pk and new.number in flag.explanation and "同一信访人" in flag.explanation
+
+
+def test_d_flags_a_new_case_only_once_confirmed_as_the_same_matter(orgs, make_user):
+    from tests.integrity.test_detection import register
+    from xinfang.integrity.actions import decide_link
+    from xinfang.integrity.models import CaseLink
+
+    s = scenario(orgs, make_user, "replied")
+    registrar = s.user("lx_bureau", "registrar")
+    new = register(orgs["lx_bureau"], registrar, "内容", title="反映问题", seq=42, days_ago=-20)
+    link = CaseLink.objects.get(case=new, earlier=s.case)
+    assert not link.same_petitioner
+    assert not Flag.objects.filter(rule="repeat_after_reply").exists()  # only offered, another person
+    decide_link(link, user=registrar, confirm=True)
+    flag = Flag.objects.get(rule="repeat_after_reply")
+    assert flag.case_id == s.case.pk and "经确认为同一事项" in flag.explanation

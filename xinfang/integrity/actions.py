@@ -8,8 +8,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.cases.models import Submission
+
 from .flags import raise_flags
-from .idle_spin import repeat_after_reply
+from .idle_spin import repeats_after_reply
 from .models import CaseLink, LinkState
 
 
@@ -20,7 +22,6 @@ def decide_link(link: CaseLink, *, user, confirm: bool, now: datetime | None = N
             state=LinkState.CONFIRMED if confirm else LinkState.REJECTED, decided_by=user, decided_at=now)
         if done and confirm:
             # (d) a confirmed repeat within 90 days of the earlier case's reply.
-            at = link.case.registered_at
-            found = repeat_after_reply(at, at, now)
-            raise_flags([f for f in found if f.key == f"case:{link.case_id}"], now=now)
+            raise_flags(repeats_after_reply(Submission.objects.none(), CaseLink.objects.filter(pk=link.pk)),
+                        now=now)
     return bool(done)

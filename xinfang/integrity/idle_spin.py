@@ -187,18 +187,24 @@ def _latest_reply_within(replies, at: datetime, days: int):
 
 
 def repeat_after_reply(since: datetime, until: datetime, now: datetime) -> list[Flag]:
+    subs = Submission.objects.filter(is_repeat=True, received_at__gte=since, received_at__lte=until)
+    links = CaseLink.objects.filter(case__registered_at__gte=since, case__registered_at__lte=until)
+    return repeats_after_reply(subs, links)
+
+
+def repeats_after_reply(subs, links) -> list[Flag]:
+    """Rule (d) over given repeat submissions and repeat links (querysets): the
+    sweep passes a period, the submission hook just the new rows."""
     days = setting("REPEAT_AFTER_REPLY_DAYS")
-    subs = list(Submission.objects.filter(is_repeat=True, received_at__gte=since, received_at__lte=until)
-                .values_list("pk", "case_id", "received_at"))
     threshold = setting("SIMILARITY_THRESHOLD")
-    links = list(CaseLink.objects.filter(case__registered_at__gte=since, case__registered_at__lte=until)
-                 .filter(Q(state=LinkState.CONFIRMED)
-                         | Q(state=LinkState.OFFERED, same_petitioner=True, score__gte=threshold))
-                 .values_list("case_id", "earlier_id", "case__registered_at", "case__number", "state"))
-    replies = _replies_before({s[1] for s in subs} | {lk[1] for lk in links})
+    sub_rows = list(subs.filter(is_repeat=True).values_list("pk", "case_id", "received_at"))
+    link_rows = list(links.filter(Q(state=LinkState.CONFIRMED)
+                                  | Q(state=LinkState.OFFERED, same_petitioner=True, score__gte=threshold))
+                     .values_list("case_id", "earlier_id", "case__registered_at", "case__number", "state"))
+    replies = _replies_before({s[1] for s in sub_rows} | {lk[1] for lk in link_rows})
     numbers = dict(Case.objects.filter(pk__in=replies.keys()).values_list("pk", "number"))
     flags = []
-    for sub_id, case_id, at in subs:
+    for sub_id, case_id, at in sub_rows:
         hit = _latest_reply_within(replies[case_id], at, days)
         if hit:
             flags.append(case_flag(
@@ -207,7 +213,7 @@ def repeat_after_reply(since: datetime, until: datetime, now: datetime) -> list[
                 f"信访人就同一事项再次信访（{days}日内），答复未能化解问题。",
                 {"submission": sub_id, "reply_letter": hit[2], "days_after": (at - hit[0]).days},
             ))
-    for case_id, earlier_id, at, number, state in links:
+    for case_id, earlier_id, at, number, state in link_rows:
         hit = _latest_reply_within(replies[earlier_id], at, days)
         if hit:
             how = "经确认为同一事项" if state == LinkState.CONFIRMED else "同一信访人、内容高度相似"

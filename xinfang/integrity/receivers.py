@@ -3,8 +3,6 @@ transaction, in its own savepoint — see cases.signals)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.utils import timezone
 
 from xinfang.cases.models import Case, Submission
@@ -12,7 +10,8 @@ from xinfang.cases.models import Case, Submission
 from .case_rules import group_size, level_skipping, repeat_visit_skips_level
 from .detection import offer_links
 from .flags import raise_flags
-from .idle_spin import repeat_after_reply
+from .idle_spin import repeats_after_reply
+from .models import CaseLink
 
 
 def on_submission(sender, *, case: Case, submission: Submission, is_new_case: bool, **kwargs) -> None:
@@ -26,9 +25,8 @@ def on_submission(sender, *, case: Case, submission: Submission, is_new_case: bo
         if skip is not None:
             flags.append(skip)
     flags += group_size(now, now, now, case_ids=[case.pk])
-    # (d) the same matter back within 90 days of a reply: the rule run over just
-    # this moment (a repeat submission, or the links just offered).
-    at = submission.received_at
-    flags += [f for f in repeat_after_reply(at - timedelta(seconds=1), at + timedelta(seconds=1), now)
-              if f.key in (f"sub:{submission.pk}", f"case:{case.pk}")]
+    # (d) the same matter back within 90 days of a reply: the rule over just this
+    # submission (if a repeat) and the links just offered.
+    flags += repeats_after_reply(Submission.objects.filter(pk=submission.pk),
+                                 CaseLink.objects.filter(case=case) if is_new_case else CaseLink.objects.none())
     raise_flags(flags, now=now)
