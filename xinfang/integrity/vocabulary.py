@@ -19,6 +19,9 @@ from .conf import setting
 from .features import DetailFrequencies, detail_factor
 
 Vector = dict[str, float]
+# From this cosine on, details are not consulted (measured: keeps the real
+# reposts that add or change a number, costs the generator pairs nothing).
+NEAR_IDENTICAL = 0.8
 
 
 class Idf:
@@ -60,8 +63,10 @@ class Sample:
     details: DetailFrequencies
 
     def score(self, vec_a: Vector, vec_b: Vector, det_a: set[str], det_b: set[str]) -> float:
-        """Repeat score: TF-IDF cosine scaled by shared specific details."""
-        return cosine(vec_a, vec_b) * detail_factor(det_a, det_b)
+        """Repeat score: TF-IDF cosine scaled by shared specific details, except
+        for near-identical texts (a repost is the same matter whatever it adds)."""
+        c = cosine(vec_a, vec_b)
+        return c if c >= NEAR_IDENTICAL else c * detail_factor(det_a, det_b)
 
 
 _lock = threading.Lock()

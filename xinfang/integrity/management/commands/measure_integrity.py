@@ -162,10 +162,11 @@ class Command(BaseCommand):
                     for local, tw in enumerate(twins):
                         if len(tw) >= k:
                             flagged += 1
-                            if t == t_default and k == k_default and len(examples) < 3:
+                            shown = {x for e in examples for x in (e[0], *(j for j, _ in e[1]))}
+                            if (t, k) == (t_default, k_default) and len(examples) < 4 and ids[local] not in shown:
                                 examples.append((ids[local], [(ids[j], s) for j, s in tw]))
                 mark = "（默认）" if (t, k) == (t_default, k_default) else ""
                 self.stdout.write(f"  相似度≥{t:.2f} 且雷同≥{k}份：{flagged} 条（{flagged / len(rows):.1%}）{mark}")
         for i, example in examples:
-            self.stdout.write(f"  例：第{i + 1}条（另有{len(example)}条雷同，最高 {example[0][1]:.2f}）："
+            self.stdout.write(f"  例：第{i + 1}条（至少另有{len(example)}条雷同，最高 {example[0][1]:.2f}）："
                               f"{rows[i]['reply'][:90]}…")
