@@ -15,10 +15,10 @@ DEFAULTS: dict[str, Any] = {
     # Score (TF-IDF cosine × shared-details factor) from which a similar text is
     # offered for linking. Chosen by `manage.py measure_integrity` (seed 20240606):
     # the best mean F1 of the two tuning halves. Held-out halves at 0.50:
-    #   real reposted complaints  P 0.989  R 0.897  F1 0.941
-    #   demo-generator pairs      P 0.807  R 0.947  F1 0.871
-    # (0.20, the cosine-only choice on real data alone, gives 0.989/0.948 there
-    # but P 0.644 on the generator's same-scenario look-alikes.)
+    #   real reposted complaints  P 0.989  R 0.907  F1 0.946
+    #   demo-generator pairs      P 0.811  R 0.973  F1 0.885
+    # (cosine alone: real 0.990/0.990 at 0.20, but on the generator's
+    # same-scenario look-alikes its best is P 0.764 R 0.907 at 0.65.)
     "SIMILARITY_THRESHOLD": 0.50,
     # Cases fetched through the full-text index before scoring.
     "MAX_TEXT_CANDIDATES": 200,
