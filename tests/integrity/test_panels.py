@@ -58,7 +58,7 @@ def test_it_confirms_and_rejects_links(client, orgs, lx_registrar):
     link.refresh_from_db()
     assert link.state == "confirmed"
     # The earlier case now counts the confirmed repeat.
-    assert "重复信访 1 次" in client.get(f"/cases/{earlier.pk}/").content.decode()
+    assert "重复次数 1" in client.get(f"/cases/{earlier.pk}/").content.decode()
     third = register(orgs["lx_bureau"], lx_registrar, ELEVATOR, seq=5)
     other = CaseLink.objects.get(case=third, earlier=earlier)
     r = client.post(f"/integrity/links/{other.pk}/decide/", {"decision": "reject"})

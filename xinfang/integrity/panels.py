@@ -27,6 +27,8 @@ class CasePanel:
     large_scale: bool
     headcount: int
     flags: list[Flag]
+    group_threshold: int
+    large_threshold: int
 
 
 def repeat_count(case: Case) -> int:
@@ -64,6 +66,7 @@ def case_panel(user, case: Case) -> CasePanel:
         group=size >= setting("GROUP_HEADCOUNT"), large_scale=size >= setting("LARGE_SCALE_HEADCOUNT"),
         headcount=size,
         flags=list(Flag.objects.filter(case=case, resolved_at__isnull=True).order_by("rule")),
+        group_threshold=setting("GROUP_HEADCOUNT"), large_threshold=setting("LARGE_SCALE_HEADCOUNT"),
     )
 
 
