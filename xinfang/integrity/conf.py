@@ -22,8 +22,12 @@ DEFAULTS: dict[str, Any] = {
     "SIMILARITY_THRESHOLD": 0.50,
     # Cases fetched through the full-text index before scoring.
     "MAX_TEXT_CANDIDATES": 200,
-    # Rare terms of the new text used to preselect through the full-text index.
+    # Rare terms of the new text used to preselect through the full-text index,
+    # and the most their frequencies may add up to (share of the sample).
     "QUERY_TERMS": 8,
+    "PRESELECT_BUDGET": 0.01,
+    # Rows read from the full-text index at most (before county and window).
+    "PRESELECT_LIMIT": 3000,
     # Candidates offered on one case (per reason).
     "MAX_OFFERS": 5,
     # Recent cases whose terms give the document frequencies (idf).
@@ -48,8 +52,9 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_EVALUATION_RATIO": 0.60,
     "PROXY_EVALUATION_MIN_COUNT": 20,
     "PROXY_EVALUATION_WINDOW_DAYS": 90,
-    # How far back the periodic job looks for cases to check (days).
-    "SWEEP_LOOKBACK_DAYS": 30,
+    # How far back the hourly job looks for events to check (days): it only has
+    # to cover the time since the last run, with room for an outage.
+    "SWEEP_LOOKBACK_DAYS": 2,
 }
 
 

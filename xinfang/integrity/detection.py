@@ -35,13 +35,26 @@ def county_prefix(region_code: str) -> str:
 
 
 def query_terms(tokens: list[str], idf: Idf, n: int) -> list[str]:
-    """The rarest terms: a few never seen in the sample (names, amounts, places
-    that may be in an older case), then the rarest of those seen. Single
-    characters are too common to preselect with."""
-    terms = sorted({t for t in tokens if len(t) > 1}, key=lambda t: (-idf(t), t))
-    unseen = [t for t in terms if t not in idf.df][: max(n // 3, 1)]
-    seen = [t for t in terms if t in idf.df][: n - len(unseen)]
-    return unseen + seen
+    """The rarest terms, to preselect through the full-text index: a few never
+    seen in the sample (names, amounts, places that may be in an older case),
+    then the rarest seen ones while their summed sample frequency stays within
+    ``PRESELECT_BUDGET`` of the sample — every posting read is a heap row, so
+    this bounds the query. Single characters are too common to use."""
+    terms = sorted({t for t in tokens if len(t) > 1}, key=lambda t: (idf.df.get(t, 0), -len(t), t))
+    chosen = [t for t in terms if t not in idf.df][: max(n // 3, 1)]
+    budget = max(setting("PRESELECT_BUDGET") * idf.n, 8)
+    spent = 0
+    for t in terms:
+        if len(chosen) >= n:
+            break
+        d = idf.df.get(t, 0)
+        if not d:
+            continue
+        if spent and spent + d > budget:
+            break
+        chosen.append(t)
+        spent += d
+    return chosen
 
 
 def _tsquery_lexeme(token: str) -> str:
@@ -52,23 +65,36 @@ def _fts5_phrase(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def sharing_any_term(qs: QuerySet[Case], terms: list[str], limit: int) -> QuerySet[Case]:
-    """Cases of ``qs`` whose full-text index holds any of ``terms``, those
-    sharing the most (by the engine's rank) first; slice it to ``limit``."""
+def sharing_any_term(terms: list[str], limit: int) -> QuerySet[Case]:
+    """Cases whose full-text index holds any of ``terms`` (at most ``limit``).
+
+    Only the full-text condition goes to the database: with any other indexed
+    condition (county range, date range) the planners AND in a bitmap of
+    100,000s of rows; the rare terms alone select a few thousand at most, and
+    the county and window are checked on those rows."""
     if connection.vendor == "postgresql":
         tsquery = " | ".join(_tsquery_lexeme(t) for t in terms)
-        return qs.extra(
-            select={"fts_rank": "ts_rank(cases_case.search_vector, to_tsquery('simple', %s))"},
-            select_params=[tsquery],
-            where=["cases_case.search_vector @@ to_tsquery('simple', %s)"], params=[tsquery],
-            order_by=["-fts_rank", "-registered_at"],
-        )
-    match = " OR ".join(_fts5_phrase(t) for t in terms)
-    return qs.extra(
-        where=["cases_case.id IN (SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s "
-               "ORDER BY rank LIMIT %s)"],
-        params=[match, limit * 20],
-    ).order_by("-registered_at", "-id")
+        qs = Case.objects.extra(where=["cases_case.search_vector @@ to_tsquery('simple', %s)"], params=[tsquery])
+    else:
+        match = " OR ".join(_fts5_phrase(t) for t in terms)
+        qs = Case.objects.extra(
+            where=["cases_case.id IN (SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s LIMIT %s)"],
+            params=[match, limit])
+    return qs.order_by()[:limit]
+
+
+def text_candidate_ids(case: Case, terms: list[str]) -> list[int]:
+    """The most recent ``MAX_TEXT_CANDIDATES`` cases in the case's county and
+    window that share a preselection term."""
+    prefix = county_prefix(case.issue_region_id)
+    since = case.registered_at - timedelta(days=setting("REPEAT_WINDOW_DAYS"))
+    rows = sharing_any_term(terms, setting("PRESELECT_LIMIT")).values_list(
+        "pk", "registered_at", "issue_region_id", "status")
+    inside = [(at, pk) for pk, at, region, status in rows
+              if pk != case.pk and region.startswith(prefix) and since <= at <= case.registered_at
+              and status != Status.MERGED]
+    inside.sort(reverse=True)
+    return [pk for _, pk in inside[: setting("MAX_TEXT_CANDIDATES")]]
 
 
 def same_petitioner_case_ids(case: Case, limit: int) -> list[int]:
@@ -101,16 +127,8 @@ def find_candidates(case: Case, *, sample: Sample | None = None) -> list[Candida
     vec = idf.vector(tokens)
     det = sample.details.specific(case_text(case.title, case.content, case.demands))
     same = set(same_petitioner_case_ids(case, setting("MAX_OFFERS") * 4))
-    text_ids: list[int] = []
-    prefix = county_prefix(case.issue_region_id)
     terms = query_terms(tokens, idf, setting("QUERY_TERMS"))
-    if prefix and terms:
-        since = case.registered_at - timedelta(days=setting("REPEAT_WINDOW_DAYS"))
-        scope = (Case.objects.filter(issue_region_id__gte=prefix, issue_region_id__lt=prefix + "\uffff",
-                                     registered_at__gte=since, registered_at__lte=case.registered_at)
-                 .exclude(pk=case.pk).exclude(status=Status.MERGED))
-        limit = setting("MAX_TEXT_CANDIDATES")
-        text_ids = list(sharing_any_term(scope, terms, limit).values_list("pk", flat=True)[:limit])
+    text_ids = text_candidate_ids(case, terms) if county_prefix(case.issue_region_id) and terms else []
     rows = Case.objects.filter(pk__in=same | set(text_ids)).values_list("pk", "search_text", "title", "content",
                                                                          "demands")
     threshold = setting("SIMILARITY_THRESHOLD")
