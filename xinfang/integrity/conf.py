@@ -27,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_TERMS": 8,
     "PRESELECT_BUDGET": 0.01,
     # Rows read from the full-text index at most (before county and window).
-    "PRESELECT_LIMIT": 3000,
+    "PRESELECT_LIMIT": 1500,
     # Candidates offered on one case (per reason).
     "MAX_OFFERS": 5,
     # Recent cases whose terms give the document frequencies (idf).
@@ -40,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
     # (a) a reply at least this similar to at least MIN_TWINS replies of the same org
     "TEMPLATE_REPLY_SIMILARITY": 0.90,
     "TEMPLATE_REPLY_MIN_TWINS": 5,
-    "TEMPLATE_REPLY_WINDOW_DAYS": 90,
+    "TEMPLATE_REPLY_WINDOW_DAYS": 30,
     # (b) a reply in the last fraction of the handling limit (or its last day) with
     # no recorded work between acceptance and reply
     "LAST_MINUTE_FRACTION": 0.10,
