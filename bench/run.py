@@ -54,6 +54,9 @@ def main() -> None:
     from bench import triage_bench
 
     triage_bench.run()
+    from bench import integrity_bench
+
+    integrity_bench.run()
     print(f"\nbench finished in {time.perf_counter() - t:.1f} s")
 
 

@@ -34,3 +34,12 @@ def deadline_sweep() -> dict[str, int]:
     from xinfang.supervision.reminders import sweep
 
     return sweep()
+
+
+@task()
+def integrity_sweep() -> dict[str, int]:
+    """Idle-spin, level-skipping and group flags of the recent period. Flags are
+    raised by conditional inserts, so overlapping runs raise nothing twice."""
+    from xinfang.integrity.sweep import sweep
+
+    return sweep()
