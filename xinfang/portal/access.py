@@ -83,8 +83,10 @@ def case_for(request, key: str) -> Case | None:
     entry = _recall(request, ACCESS, key, _seconds("PORTAL_ACCESS_SECONDS", 3600))
     if entry is None:
         return None
-    return Case.objects.select_related("current_org", "registered_org", "issue_region").filter(
-        pk=entry["case"]).first()
+    # Everything the page reads of the case itself in this one query: the region's
+    # full name walks up to the province, the review step names the superior org.
+    return Case.objects.select_related("current_org__superior", "registered_org",
+                                       "issue_region__parent__parent__parent").filter(pk=entry["case"]).first()
 
 
 def forget_all(request) -> None:
