@@ -45,9 +45,10 @@ def find_case(query_code: str, last4: str, *, ip: str) -> Case:
     problem = ratelimit.first_exceeded([("track_ip", ip), ("track_code", query_code)])
     if problem:
         raise QueryRefused(problem)
-    # The case and its petitioners in one query (a case without petitioners cannot match).
+    # The case and its petitioners' phones in one query (a case without petitioners
+    # cannot match); only the columns needed, the rest of the case loads if used.
     links = list(CasePetitioner.objects.filter(case__query_code=query_code).select_related("case", "petitioner")
-                 .order_by("id")) if query_code else []
+                 .only("case", "petitioner", "case__number", "case__status", "petitioner__phone")) if query_code else []
     phones = [link.petitioner.phone or "" for link in links]
     if not any(len(p) >= 4 and constant_time_compare(p[-4:], last4) for p in phones):
         ratelimit.hit("track_ip", ip)
@@ -189,8 +190,12 @@ def public_record(case: Case) -> PublicRecord:
 
 def _cached_record(case: Case) -> PublicRecord:
     def build() -> PublicRecord:
-        record = public_record(case)
-        record.html = render_to_string("portal/_case_public.html", {"view": _view(case, record)})
+        # The whole case, with what the page names of it in the same query (the
+        # caller's copy may hold only the fields a cached page needs).
+        full = Case.objects.select_related("current_org", "registered_org",
+                                           "issue_region__parent__parent__parent").get(pk=case.pk)
+        record = public_record(full)
+        record.html = render_to_string("portal/_case_public.html", {"view": _view(full, record)})
         return record
 
     return track_cache.get_or_build(case, build)
@@ -211,8 +216,9 @@ def public_case(case: Case, at: datetime | None = None) -> PublicCase:
     view = _view(case, record)
     view.html = mark_safe(record.html)  # noqa: S308 - rendered by our autoescaping template
     view.evaluation_refusal = evaluation_refusal(case, at, record)
-    replies = [x for x in record.letters if x.kind == LetterKind.REPLY]
-    view.handler_org = replies[-1].org if replies else case.current_org.name
+    if view.show_evaluation:  # named on the evaluation form only
+        replies = [x for x in record.letters if x.kind == LetterKind.REPLY]
+        view.handler_org = replies[-1].org if replies else case.current_org.name
     step = REVIEW_STEP.get(case.status)
     if step:
         t = BY_NAME[step]
