@@ -43,6 +43,9 @@ from pathlib import Path
 from bench.stats import pct
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tree gunicorn serves: this one, or another checkout to compare (its own code,
+# with this bench's config/gunicorn.py and bench/portal_settings.py + portal_urls.py copied in).
+SERVER_ROOT = Path(os.environ.get("BENCH_PORTAL_SERVER_ROOT", ROOT))
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 WORKERS = int(os.environ.get("BENCH_PORTAL_WORKERS", 4))
 WORKER_CLASS = os.environ.get("BENCH_PORTAL_CLASS", "sync")
@@ -162,7 +165,7 @@ def start_gunicorn(port: int, log: Path, workers: int, kind: str, threads: int) 
     cmd = [*taskset(SERVER_CPUS), str(GUNICORN), "-c", "config/gunicorn.py", "config.wsgi", "-w", str(workers),
            "-k", kind, "--threads", str(threads), "-b", f"127.0.0.1:{port}"]
     out = open(log, "w")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(), stdout=out, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(cmd, cwd=SERVER_ROOT, env=server_env(), stdout=out, stderr=subprocess.STDOUT,
                             start_new_session=True)
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -579,6 +582,8 @@ def run() -> None:
 
     port, proc = server(WORKERS, WORKER_CLASS, THREADS)
     label = f"-w {WORKERS} -k {WORKER_CLASS}" + (f" --threads {THREADS}" if WORKER_CLASS == "gthread" else "")
+    if SERVER_ROOT != ROOT:
+        print(f"serving the code in {SERVER_ROOT}")
     print(f"\ngunicorn -c config/gunicorn.py config.wsgi {label} (DEBUG=0, cache and sessions {REDIS_URL});"
           f" {pin}; {RUNS} runs × {SECONDS:.0f} s per phase")
     print(f"tracking: {len(pairs)} real (query code, last 4 digits) pairs from the bench database, wrk with {CONNS}"
