@@ -53,12 +53,16 @@ THREADS = int(os.environ.get("BENCH_PORTAL_THREADS", 1))
 RUNS = int(os.environ.get("BENCH_PORTAL_RUNS", 3))
 SECONDS = float(os.environ.get("BENCH_PORTAL_SECONDS", 15))
 CONNS = int(os.environ.get("BENCH_PORTAL_CONNS", 8))  # wrk threads = connections
+WARM_PAIRS = int(os.environ.get("BENCH_PORTAL_WARM_PAIRS", 200))  # few cases, asked again and again: cache hits
+COLD_PAIRS = int(os.environ.get("BENCH_PORTAL_COLD_PAIRS", 4000))  # each case about once: the cache rarely helps
 SUBMIT_PROCS, SUBMIT_THREADS = 4, 4    # 16 clients
 POW_BITS = os.environ.get("BENCH_PORTAL_POW_BITS", "8")
 PER_IP = 18  # submissions per source address (limits: 20 per IP per hour for SMS codes and for posts)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 SERVER_CPUS = os.environ.get("BENCH_PORTAL_SERVER_CPUS", "")  # e.g. "0-1": taskset for gunicorn
 CLIENT_CPUS = os.environ.get("BENCH_PORTAL_CLIENT_CPUS", "")  # e.g. "1": taskset for wrk
+
+APP_NAME = "portalbench"  # the server's PostgreSQL sessions, for CPU accounting
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -148,7 +152,8 @@ def free_port() -> int:
 def server_env() -> dict:
     env = dict(os.environ)
     env.update({
-        "DATABASE_URL": os.environ["DATABASE_URL"], "DJANGO_SETTINGS_MODULE": "bench.portal_settings",
+        "DATABASE_URL": os.environ["DATABASE_URL"] + f"?application_name={APP_NAME}",
+        "DJANGO_SETTINGS_MODULE": "bench.portal_settings",
         "DEBUG": "0", "SECRET_KEY": os.environ["SECRET_KEY"],
         "FIELD_ENCRYPTION_KEY": os.environ["FIELD_ENCRYPTION_KEY"],
         "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0", "REDIS_URL": REDIS_URL,
@@ -193,6 +198,81 @@ def stop_gunicorn(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
+# --- CPU accounting ------------------------------------------------------------------------------
+# Under a shared machine's load, throughput and latency measure our share of the CPU as much as our
+# code; the CPU seconds each part spends per request do not depend much on that share.
+
+def _proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _pids(match) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)
+                name = fields[0].split("(", 1)[1]
+                ppid = int(fields[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if match(name, ppid):
+                out.append(int(d.name))
+    return out
+
+
+def cpu_snapshot(server: subprocess.Popen) -> dict[str, dict[int, float]]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME])
+        pg = [r[0] for r in cur.fetchall()]
+    workers = [server.pid, *_pids(lambda _n, ppid: ppid == server.pid)]
+    return {"gunicorn": {p: _proc_cpu(p) for p in workers}, "postgres": {p: _proc_cpu(p) for p in pg},
+            "redis": {p: _proc_cpu(p) for p in _pids(lambda n, _pp: n.startswith("redis-server"))}}
+
+
+def children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+class CpuMeter:
+    """CPU seconds spent by gunicorn, its PostgreSQL backends, Redis and the load
+    client (wrk or the submission processes) between start() and stop()."""
+
+    def __init__(self, server: subprocess.Popen):
+        self.server = server
+
+    def start(self) -> None:
+        self.before, self.client0, self.t0 = cpu_snapshot(self.server), children_cpu(), time.time()
+
+    def stop(self) -> dict[str, float]:
+        after = cpu_snapshot(self.server)
+        used = {k: sum(v - self.before[k].get(pid, 0.0) for pid, v in after[k].items()) for k in after}
+        used["client"] = children_cpu() - self.client0
+        used["wall"] = time.time() - self.t0
+        return used
+
+
+def cpu_line(used: dict, n: int, what: str) -> str:
+    if not n:
+        return f"  CPU per {what}: —"
+    per = {k: used[k] / n * 1000 for k in ("gunicorn", "postgres", "redis", "client")}
+    server = per["gunicorn"] + per["postgres"] + per["redis"]
+    busy = sum(used[k] for k in ("gunicorn", "postgres", "redis", "client")) / used["wall"]
+    return (f"  CPU per {what}: gunicorn {per['gunicorn']:.1f} ms + PostgreSQL {per['postgres']:.1f} ms + Redis"
+            f" {per['redis']:.2f} ms = server {server:.1f} ms; client {per['client']:.1f} ms;"
+            f" these used {busy:.2f} of 2 cores → an idle 2-core machine would do ≈{2000 / (server + per['client']):.0f}/s"
+            f" with this client, ≈{2000 / server:.0f}/s with the client elsewhere")
+
+
 # --- wrk ---------------------------------------------------------------------------------------
 
 def wrk(port: int, path: str, seconds: float, conns: int, script: Path | None = None,
@@ -224,7 +304,8 @@ def baseline(port: int, seconds: float, conns: int) -> dict:
         lat["95"] = lat.get("99", "nan")
     errors = sum(int(x) for x in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return {"rate": rate, "p50": _ms(lat.get("50", "")), "p99": _ms(lat.get("99", "")),
+    reqs = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rate": rate, "n": reqs, "p50": _ms(lat.get("50", "")), "p99": _ms(lat.get("99", "")),
             "errors": errors + (sum(map(int, sock.groups())) if sock else 0)}
 
 
@@ -310,12 +391,12 @@ def data_key_note() -> str:
     raise RuntimeError("bench cases do not decrypt with FIELD_ENCRYPTION_KEY (nor the .env key)")
 
 
-def tracking_pairs(n: int = 200) -> list[tuple[str, str, str]]:
+def tracking_pairs(n: int = 200, seed: int = 42) -> list[tuple[str, str, str]]:
     from xinfang.cases.models import Case, CasePetitioner
 
     lo_hi = Case.objects.order_by("pk").values_list("pk", flat=True)
     lo, hi = lo_hi.first(), Case.objects.order_by("-pk").values_list("pk", flat=True).first()
-    rnd = random.Random(42)
+    rnd = random.Random(seed)
     ids = rnd.sample(range(lo, hi + 1), min(n * 2, hi - lo + 1))
     pairs = []
     links = CasePetitioner.objects.filter(case_id__in=ids, is_lead=True).select_related("case", "petitioner")
@@ -363,7 +444,7 @@ def _submit_thread(port, ctx, wid, until, out):
                 b.move_to(f"127.{ctx['octet']}.{wid}.{ip_n % 254 + 1}")
             done_here += 1
             i += 1
-            phone = f"1{ctx['second']}{ctx['salt']:03d}{wid:02d}{i:04d}"
+            phone = f"139{ctx['salt']:03d}{wid:02d}{i % 1000:03d}"  # 139: every number in the segment is valid
             t0 = time.perf_counter()
             try:
                 s, _, html, _ = b.request("GET", "/petition/")
@@ -376,7 +457,7 @@ def _submit_thread(port, ctx, wid, until, out):
                     "csrfmiddlewaretoken": csrf, "phone": phone, "challenge": sms_ch,
                     "solution": solve(sms_ch)})
                 if s != 200:
-                    fail("throttled" if s == 429 else "err", f"sms {s}")
+                    fail("throttled" if s == 429 else "err", f"sms {s}: {body[:80]}")
                     continue
                 ch = hidden(html, "pow_challenge")
                 token = hidden(html, "client_token")
@@ -472,7 +553,7 @@ def merge(results: list[dict], keys) -> dict:
 def submissions(port: int, seconds: float, category: int, region: str) -> dict:
     from xinfang.cases.models import Case, Submission
 
-    ctx = {"octet": random.randrange(10, 250), "salt": random.randrange(1000), "second": random.choice("35789"),
+    ctx = {"octet": random.randrange(10, 250), "salt": random.randrange(1000),
            "category": str(category), "region": region}
     before = Case.objects.count()
     s = merge(_drive(_submit_proc, SUBMIT_PROCS, SUBMIT_THREADS, seconds, (port, ctx)),
@@ -532,15 +613,19 @@ def sweep(pairs: list) -> None:
     configs = [(2, "sync", 1), (4, "sync", 1), (6, "sync", 1), (2, "gthread", 4), (4, "gthread", 4), (3, "gthread", 2)]
     for workers, kind, threads in configs:
         port, proc = server(workers, kind, threads)
+        meter = CpuMeter(proc)
         try:
             base = baseline(port, 10, CONNS)
+            meter.start()
             t = tracking(port, pairs, 10, CONNS)
+            used = meter.stop()
         finally:
             stop_gunicorn(proc)
         label = f"-w {workers} -k {kind}" + (f" --threads {threads}" if kind == "gthread" else "")
+        server_ms = sum(used[k] for k in ("gunicorn", "postgres", "redis")) / max(t["ok"], 1) * 1000
         print(f"  {label:<28} empty view {base['rate']:7.0f} req/s | tracking {t['rate']:6.1f} q/s"
               f" p50 {med(t['q']):6.1f} ms p95 {pct(t['q'], 0.95) if t['q'] else float('nan'):6.1f} ms"
-              f" errors {t['err']} | load {load()}")
+              f" server CPU {server_ms:.1f} ms/q errors {t['err']} | load {load()}")
 
 
 def forget_limits() -> None:
@@ -573,7 +658,8 @@ def run() -> None:
     if note:
         print(note)
     forget_limits()
-    pairs = tracking_pairs(200)
+    pairs = tracking_pairs(WARM_PAIRS)
+    cold_pairs = tracking_pairs(COLD_PAIRS, seed=7)
     category = Category.objects.filter(parent__isnull=False).order_by("pk").values_list("pk", flat=True).first()
     region = "320213021" if Region.objects.filter(code="320213021").exists() else \
         Region.objects.filter(code__startswith="320213", code__regex=r"^[0-9]{9}$").values_list("code", flat=True).first()
@@ -586,26 +672,44 @@ def run() -> None:
         print(f"serving the code in {SERVER_ROOT}")
     print(f"\ngunicorn -c config/gunicorn.py config.wsgi {label} (DEBUG=0, cache and sessions {REDIS_URL});"
           f" {pin}; {RUNS} runs × {SECONDS:.0f} s per phase")
-    print(f"tracking: {len(pairs)} real (query code, last 4 digits) pairs from the bench database, wrk with {CONNS}"
+    print(f"tracking: real (query code, last 4 digits) pairs from the bench database, {len(pairs)} (warm: the same"
+          f" cases again and again) and {len(cold_pairs)} (cold: each about once); wrk with {CONNS}"
           f" keep-alive connections; one query = POST /track/ → 302 → GET case page")
     print(f"submissions: {SUBMIT_PROCS * SUBMIT_THREADS} Python clients, whole flow each (form, SMS code, PoW, POST,"
           f" receipt), a unique phone and ID number each, a fresh source address every {PER_IP}")
-    runs = []
+    runs, colds = [], []
+    meter = CpuMeter(proc)
+
+    def metered(fn, *args):
+        meter.start()
+        result = fn(*args)
+        result["cpu"] = meter.stop()
+        return result
+
     try:
         for i in range(RUNS):
             at = load()
-            b = baseline(port, SECONDS, CONNS)
-            t = tracking(port, pairs, SECONDS, CONNS)
-            s = submissions(port, SECONDS, category, region)
+            b = metered(baseline, port, SECONDS, CONNS)
+            t = metered(tracking, port, pairs, SECONDS, CONNS)
+            tc = metered(tracking, port, cold_pairs, SECONDS, CONNS)
+            s = metered(submissions, port, SECONDS, category, region)
             runs.append((b, t, s))
+            colds.append(tc)
             print(f"\nrun {i + 1}  (load average {at})")
             print(f"  {'empty view (stack ceiling, wrk)':<46} {b['rate']:9.1f}/s   p50 {b['p50']:7.1f} ms"
                   f"   p99 {b['p99']:7.1f} ms   errors {b['errors']}")
+            print(cpu_line(b["cpu"], b["n"], "empty-view request"))
             print(line("tracking queries (POST + case page)", t["rate"], t["q"]))
             print(line("  POST /track/", None, t["p"]))
             print(line("  GET case page", None, t["g"]))
             print(f"  tracking ok {t['ok']}, errors {t['err']} {t['kinds'] or ''};"
                   f" ratio to the empty view {2 * t['rate'] / b['rate']:.2f} (2 requests per query)")
+            print(cpu_line(t["cpu"], t["ok"], "tracking query"))
+            print(line(f"tracking, {len(cold_pairs)} cases (mostly cache misses)", tc["rate"], tc["q"]))
+            print(line("  POST /track/", None, tc["p"]))
+            print(line("  GET case page", None, tc["g"]))
+            print(f"  tracking ok {tc['ok']}, errors {tc['err']} {tc['kinds'] or ''}")
+            print(cpu_line(tc["cpu"], tc["ok"], "tracking query (cold)"))
             print(line("full submissions (whole flow, client incl.)", s["rate"], s["flow_ms"]))
             print(line("  POST /petition/ (final POST)", None, s["post_ms"]))
             print(line("  POST /petition/sms-code/", None, s["sms_ms"]))
@@ -616,15 +720,17 @@ def run() -> None:
                   f" {s['errors'] or ''}; check: {c['submissions']} stored with our tokens, {c['distinct_cases']}"
                   f" distinct cases, {c['numbers']} distinct numbers, {c['provisional']} provisional"
                   f" → {'OK, each exactly once' if same else 'MISMATCH'}")
+            print(cpu_line(s["cpu"], s.get("ok", 0), "submission"))
     finally:
         stop_gunicorn(proc)
     print(f"\nmedians over {len(runs)} runs (load average now {load()}):")
     print(f"  empty view {med([b['rate'] for b, _, _ in runs]):.0f} req/s;"
-          f" tracking {med([t['rate'] for _, t, _ in runs]):.1f} q/s,"
+          f" tracking warm {med([t['rate'] for _, t, _ in runs]):.1f} q/s,"
           f" p95 {med([pct(t['q'], 0.95) for _, t, _ in runs if t['q']]):.1f} ms;"
+          f" cold {med([t['rate'] for t in colds]):.1f} q/s, p95 {med([pct(t['q'], 0.95) for t in colds if t['q']]):.1f} ms;"
           f" submissions {med([s['rate'] for _, _, s in runs]):.1f}/s,"
           f" final POST p95 {med([pct(s['post_ms'], 0.95) for _, _, s in runs if s['post_ms']]):.1f} ms;"
-          f" errors {sum(t['err'] + s.get('err', 0) for _, t, s in runs)}")
+          f" errors {sum(t['err'] + s.get('err', 0) for _, t, s in runs) + sum(t['err'] for t in colds)}")
 
 
 if __name__ == "__main__":
