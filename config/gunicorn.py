@@ -9,8 +9,8 @@ import os
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_WORKERS", 2 * (os.cpu_count() or 1)))
-worker_class = os.environ.get("WEB_WORKER_CLASS", "sync")
-threads = int(os.environ.get("WEB_THREADS", 1))
+worker_class = os.environ.get("WEB_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("WEB_THREADS", 4))
 keepalive = int(os.environ.get("WEB_KEEPALIVE", 5))  # behind a proxy that reuses connections
 preload_app = True
 
