@@ -13,7 +13,7 @@ from django.core.cache.backends.redis import RedisCacheClient
 
 
 class ReusingClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}
 
@@ -26,6 +26,6 @@ class ReusingClient(RedisCacheClient):
 
 
 class RedisCache(DjangoRedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = ReusingClient
