@@ -20,7 +20,7 @@ from xinfang.cases.models import Case, CaseEvent
 from xinfang.notifications.models import OutboxMessage
 
 TTL = 300  # seconds
-PREFIX = "portal:case:v1"
+PREFIX = "portal:case:v1"  # bump when PublicRecord (xinfang.portal.track) changes shape
 
 
 def _version_sql() -> str:
