@@ -45,6 +45,9 @@ test-postgres: test-deps assets browser-deps postgres
 
 ## bench: benchmarks on PostgreSQL with generated data (prints figures)
 bench: test-deps postgres
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 	$(BIN)/python bench/run.py
 
 lint: test-deps

@@ -1,25 +1,40 @@
 """Public portal under load: gunicorn + PostgreSQL + Redis, driven over real HTTP.
 
-Tracking queries (query code + last 4 phone digits → case page) and full online
-submissions (form → SMS code → proof of work → POST → receipt), each for a
-fixed duration with concurrent keep-alive clients (Python, http.client, in
-several processes so the client is not bound by one GIL). The client runs on
-the same 2-core machine as the server: it competes with it for CPU.
+Three phases against one server, repeated BENCH_PORTAL_RUNS times (medians
+reported, the machine is shared):
+
+* baseline: wrk GETs a view that does nothing (bench/portal_urls.py, bench-only
+  settings) through the full middleware stack: the ceiling of Django + gunicorn
+  on this machine, measured in the same run as the real pages.
+* tracking: wrk (C, epoll; bench/portal_track.lua) with one keep-alive
+  connection per thread, each a phone browser with its own session and CSRF
+  token: POST /track/ (a real query code + last 4 digits from the bench
+  database) → 302 → GET the case page, checked for the case number.
+* submissions: Python clients doing the whole flow per submission: GET form →
+  SMS code (read from the outbox row; bench-only, nothing in the site exposes
+  it) → proof of work → POST → receipt. Afterwards every accepted submission is
+  checked to exist exactly once, with a real case number.
 
 Per-IP rate limits (20 submissions and 20 SMS codes per IP per hour) are kept
-as they are: each client binds its socket to its own loopback source address
-(127.a.b.c, all on this machine) and moves to a fresh one before reaching them.
+as they are: each submission client binds its socket to its own loopback
+source address (127.a.b.c) and moves to a fresh one before reaching them.
+The server runs with config/gunicorn.py (app and jieba preloaded before the
+fork); BENCH_PORTAL_WORKERS / _CLASS / _THREADS pick the worker model and
+BENCH_PORTAL_SWEEP=1 compares several on tracking and the baseline.
 """
 
+import hashlib
 import http.client
 import multiprocessing as mp
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import date, timedelta
@@ -28,14 +43,26 @@ from pathlib import Path
 from bench.stats import pct
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKERS, THREADS = 4, 4
-TRACK_SECONDS = float(os.environ.get("BENCH_PORTAL_TRACK_SECONDS", 20))
-SUBMIT_SECONDS = float(os.environ.get("BENCH_PORTAL_SUBMIT_SECONDS", 20))
-TRACK_PROCS, TRACK_THREADS = 4, 8      # 32 connections
+# The tree gunicorn serves: this one, or another checkout to compare (its own code,
+# with this bench's config/gunicorn.py and bench/portal_settings.py + portal_urls.py copied in).
+SERVER_ROOT = Path(os.environ.get("BENCH_PORTAL_SERVER_ROOT", ROOT))
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+WORKERS = int(os.environ.get("BENCH_PORTAL_WORKERS", 4))
+WORKER_CLASS = os.environ.get("BENCH_PORTAL_CLASS", "gthread")  # picked by the sweep (BENCH_PORTAL_SWEEP=1)
+THREADS = int(os.environ.get("BENCH_PORTAL_THREADS", 4))
+RUNS = int(os.environ.get("BENCH_PORTAL_RUNS", 3))
+SECONDS = float(os.environ.get("BENCH_PORTAL_SECONDS", 15))
+CONNS = int(os.environ.get("BENCH_PORTAL_CONNS", 8))  # wrk threads = connections
+WARM_PAIRS = int(os.environ.get("BENCH_PORTAL_WARM_PAIRS", 200))  # few cases, asked again and again: cache hits
+COLD_PAIRS = int(os.environ.get("BENCH_PORTAL_COLD_PAIRS", 4000))  # each case about once: the cache rarely helps
 SUBMIT_PROCS, SUBMIT_THREADS = 4, 4    # 16 clients
 POW_BITS = os.environ.get("BENCH_PORTAL_POW_BITS", "8")
 PER_IP = 18  # submissions per source address (limits: 20 per IP per hour for SMS codes and for posts)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
+SERVER_CPUS = os.environ.get("BENCH_PORTAL_SERVER_CPUS", "")  # e.g. "0-1": taskset for gunicorn
+CLIENT_CPUS = os.environ.get("BENCH_PORTAL_CLIENT_CPUS", "")  # e.g. "1": taskset for wrk
+
+APP_NAME = "portalbench"  # the server's PostgreSQL sessions, for CPU accounting
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -47,8 +74,26 @@ def hidden(html: str, name: str) -> str:
     return m.group(1)
 
 
-# --- a small keep-alive browser -------------------------------------------------------------------
+def solve(challenge: str) -> str:
+    """The browser's proof of work at C speed per hash: the challenge prefix is
+    hashed once and copied for each counter."""
+    from django.core import signing
 
+    from xinfang.portal.challenge import SALT
+
+    bits = int(signing.loads(challenge, salt=SALT)["b"])
+    base = hashlib.sha256(f"{challenge}:".encode())
+    limit = 1 << (256 - bits)
+    n = 0
+    while True:
+        h = base.copy()
+        h.update(str(n).encode())
+        if int.from_bytes(h.digest(), "big") < limit:
+            return str(n)
+        n += 1
+
+
+# --- a small keep-alive browser -------------------------------------------------------------------
 class Browser:
     def __init__(self, port: int, source: str = "127.0.0.1"):
         self.port, self.source, self.cookies, self.conn = port, source, {}, None
@@ -107,7 +152,8 @@ def free_port() -> int:
 def server_env() -> dict:
     env = dict(os.environ)
     env.update({
-        "DATABASE_URL": os.environ["DATABASE_URL"], "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": os.environ["DATABASE_URL"] + f"?application_name={APP_NAME}",
+        "DJANGO_SETTINGS_MODULE": "bench.portal_settings",
         "DEBUG": "0", "SECRET_KEY": os.environ["SECRET_KEY"],
         "FIELD_ENCRYPTION_KEY": os.environ["FIELD_ENCRYPTION_KEY"],
         "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0", "REDIS_URL": REDIS_URL,
@@ -116,18 +162,24 @@ def server_env() -> dict:
     return env
 
 
-def start_gunicorn(port: int, log: Path) -> subprocess.Popen:
-    cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(WORKERS), "-k", "gthread",
-           "--threads", str(THREADS), "-b", f"127.0.0.1:{port}"]
+def taskset(cpus: str) -> list[str]:
+    return ["taskset", "-c", cpus] if cpus and shutil.which("taskset") else []
+
+
+def start_gunicorn(port: int, log: Path, workers: int, kind: str, threads: int) -> subprocess.Popen:
+    cmd = [*taskset(SERVER_CPUS), str(GUNICORN), "-c", "config/gunicorn.py", "config.wsgi", "-w", str(workers),
+           "-k", kind, "--threads", str(threads), "-b", f"127.0.0.1:{port}"]
     out = open(log, "w")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(), stdout=out, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(cmd, cwd=SERVER_ROOT, env=server_env(), stdout=out, stderr=subprocess.STDOUT,
                             start_new_session=True)
     deadline = time.time() + 90
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn exited ({proc.returncode}); see {log}")
         try:
-            if Browser(port).request("GET", "/track/")[0] == 200:
+            if Browser(port).request("GET", "/__bench__/ok")[0] == 200:
+                for path in ("/track/", "/petition/", "/__bench__/ok") * (2 * workers):  # every worker warm
+                    Browser(port).request("GET", path)
                 return proc
         except OSError:
             pass
@@ -146,8 +198,167 @@ def stop_gunicorn(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-# --- tracking ----------------------------------------------------------------------------------
+# --- CPU accounting ------------------------------------------------------------------------------
+# Under a shared machine's load, throughput and latency measure our share of the CPU as much as our
+# code; the CPU seconds each part spends per request do not depend much on that share.
 
+def _proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _pids(match) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)
+                name = fields[0].split("(", 1)[1]
+                ppid = int(fields[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if match(name, ppid):
+                out.append(int(d.name))
+    return out
+
+
+def cpu_snapshot(server: subprocess.Popen) -> dict[str, dict[int, float]]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME])
+        pg = [r[0] for r in cur.fetchall()]
+    workers = [server.pid, *_pids(lambda _n, ppid: ppid == server.pid)]
+    return {"gunicorn": {p: _proc_cpu(p) for p in workers}, "postgres": {p: _proc_cpu(p) for p in pg},
+            "redis": {p: _proc_cpu(p) for p in _pids(lambda n, _pp: n.startswith("redis-server"))}}
+
+
+def children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+class CpuMeter:
+    """CPU seconds spent by gunicorn, its PostgreSQL backends, Redis and the load
+    client (wrk or the submission processes) between start() and stop()."""
+
+    def __init__(self, server: subprocess.Popen):
+        self.server = server
+
+    def start(self) -> None:
+        self.before, self.client0, self.t0 = cpu_snapshot(self.server), children_cpu(), time.time()
+
+    def stop(self) -> dict[str, float]:
+        after = cpu_snapshot(self.server)
+        used = {k: sum(v - self.before[k].get(pid, 0.0) for pid, v in after[k].items()) for k in after}
+        used["client"] = children_cpu() - self.client0
+        used["wall"] = time.time() - self.t0
+        return used
+
+
+def cpu_line(used: dict, n: int, what: str) -> str:
+    if not n:
+        return f"  CPU per {what}: —"
+    per = {k: used[k] / n * 1000 for k in ("gunicorn", "postgres", "redis", "client")}
+    server = per["gunicorn"] + per["postgres"] + per["redis"]
+    busy = sum(used[k] for k in ("gunicorn", "postgres", "redis", "client")) / used["wall"]
+    return (f"  CPU per {what}: gunicorn {per['gunicorn']:.1f} ms + PostgreSQL {per['postgres']:.1f} ms + Redis"
+            f" {per['redis']:.2f} ms = server {server:.1f} ms; client {per['client']:.1f} ms;"
+            f" these used {busy:.2f} of 2 cores → an idle 2-core machine would do ≈{2000 / (server + per['client']):.0f}/s"
+            f" with this client, ≈{2000 / server:.0f}/s with the client elsewhere")
+
+
+# --- wrk ---------------------------------------------------------------------------------------
+
+def wrk(port: int, path: str, seconds: float, conns: int, script: Path | None = None,
+        env: dict | None = None) -> str:
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is missing: apt-get install wrk (make bench installs it)")
+    cmd = [*taskset(CLIENT_CPUS), "wrk", "-t", str(conns), "-c", str(conns), "-d", f"{seconds:.0f}s",
+           "--timeout", "10s", "--latency"]
+    if script:
+        cmd += ["-s", str(script)]
+    cmd.append(f"http://127.0.0.1:{port}{path}")
+    return subprocess.run(cmd, env={**os.environ, **(env or {})}, capture_output=True, text=True,
+                          check=True, timeout=seconds + 60).stdout
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if not m:
+        return float("nan")
+    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+
+def baseline(port: int, seconds: float, conns: int) -> dict:
+    """A view that does nothing, through every middleware: requests/s and latency."""
+    out = wrk(port, "/__bench__/ok", seconds, conns)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = dict(re.findall(r"^\s+(50|95|99)%\s+(\S+)", out, re.M))
+    if "95" not in lat:  # wrk prints 50/75/90/99; take 90 and 99 for a bound on 95
+        lat["95"] = lat.get("99", "nan")
+    errors = sum(int(x) for x in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    reqs = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rate": rate, "n": reqs, "p50": _ms(lat.get("50", "")), "p99": _ms(lat.get("99", "")),
+            "errors": errors + (sum(map(int, sock.groups())) if sock else 0)}
+
+
+def tracking_creds(port: int, pairs: list, n: int) -> list[tuple[str, str]]:
+    """One browser per wrk connection: load the form (CSRF cookie + token), make
+    one query (the session), hand the cookies and token to wrk."""
+    creds = []
+    for _ in range(n):
+        b = Browser(port)
+        _, _, html, _ = b.request("GET", "/track/")
+        token = CSRF_RE.search(html).group(1)
+        code, last4, _ = pairs[0]
+        s, _, _, _ = b.request("POST", "/track/", {"csrfmiddlewaretoken": token, "query_code": code,
+                                                   "phone_last4": last4})
+        if s != 302:
+            raise RuntimeError(f"tracking set-up POST answered {s}")
+        creds.append(("; ".join(f"{k}={v}" for k, v in b.cookies.items()), token))
+        b.close()
+    return creds
+
+
+def tracking(port: int, pairs: list, seconds: float, conns: int) -> dict:
+    creds = tracking_creds(port, pairs, conns)
+    with tempfile.TemporaryDirectory() as tmp:
+        data, out = Path(tmp) / "data.lua", Path(tmp) / "out.txt"
+        lua = ["PAIRS = {"] + [f'  {{"{c}", "{d}", "{n}"}},' for c, d, n in pairs] + ["}", "CREDS = {"]
+        lua += [f'  {{"{c}", "{t}"}},' for c, t in creds] + ["}"]
+        data.write_text("\n".join(lua))
+        wrk(port, "/track/", seconds, conns, ROOT / "bench" / "portal_track.lua",
+            {"PORTAL_BENCH_DATA": str(data), "PORTAL_BENCH_OUT": str(out)})
+        lines = out.read_text().splitlines()
+    res: dict = {"q": [], "p": [], "g": [], "ok": 0, "err": 0, "kinds": {}}
+    duration = seconds
+    for ln in lines:
+        parts = ln.split()
+        if parts[0] in ("q", "p", "g"):
+            res[parts[0]].append(float(parts[1]))
+        elif parts[0] == "thread":
+            res["ok"] += int(parts[1])
+            res["err"] += int(parts[2])
+        elif parts[0] == "error":
+            res["kinds"][parts[1]] = res["kinds"].get(parts[1], 0) + int(parts[2])
+        elif parts[0] == "summary":
+            duration = int(parts[1]) / 1e6
+            sock = sum(int(x) for x in parts[3:])
+            if sock:
+                res["kinds"]["socket/status (wrk)"] = sock
+                res["err"] += sock
+    res["rate"] = res["ok"] / duration
+    return res
+
+
+# --- tracking data -----------------------------------------------------------------------------
 def data_key_note() -> str:
     """The bench cases must decrypt with the key the server gets. If they were
     generated under another key (the project's .env one, read by settings when
@@ -180,12 +391,12 @@ def data_key_note() -> str:
     raise RuntimeError("bench cases do not decrypt with FIELD_ENCRYPTION_KEY (nor the .env key)")
 
 
-def tracking_pairs(n: int = 200) -> list[tuple[str, str, str]]:
+def tracking_pairs(n: int = 200, seed: int = 42) -> list[tuple[str, str, str]]:
     from xinfang.cases.models import Case, CasePetitioner
 
     lo_hi = Case.objects.order_by("pk").values_list("pk", flat=True)
     lo, hi = lo_hi.first(), Case.objects.order_by("-pk").values_list("pk", flat=True).first()
-    rnd = random.Random(42)
+    rnd = random.Random(seed)
     ids = rnd.sample(range(lo, hi + 1), min(n * 2, hi - lo + 1))
     pairs = []
     links = CasePetitioner.objects.filter(case_id__in=ids, is_lead=True).select_related("case", "petitioner")
@@ -196,54 +407,6 @@ def tracking_pairs(n: int = 200) -> list[tuple[str, str, str]]:
         if len(pairs) >= n:
             break
     return pairs
-
-
-def _track_thread(port, pairs, until, out, seed):
-    rnd = random.Random(seed)
-    b = Browser(port)
-    res = {"ok": 0, "throttled": 0, "err": 0, "q_ms": [], "post_ms": [], "get_ms": [], "errors": {}}
-    try:
-        status, _, html, _ = b.request("GET", "/track/")
-        csrf = CSRF_RE.search(html).group(1)
-        while time.time() < until:
-            code, last4, number = rnd.choice(pairs)
-            t = time.perf_counter()
-            try:
-                s1, h1, body, ms1 = b.request("POST", "/track/", {"csrfmiddlewaretoken": csrf, "query_code": code,
-                                                                  "phone_last4": last4})
-                if s1 != 302:
-                    kind = "throttled" if "次数过多" in body else "err"
-                    res[kind] += 1
-                    res["errors"][f"POST {s1}"] = res["errors"].get(f"POST {s1}", 0) + 1
-                    continue
-                s2, _, page, ms2 = b.request("GET", h1["location"])
-                if s2 == 200 and f'data-testid="case-number">{number}<' in page:
-                    res["ok"] += 1
-                    res["q_ms"].append((time.perf_counter() - t) * 1000)
-                    res["post_ms"].append(ms1)
-                    res["get_ms"].append(ms2)
-                else:
-                    res["err"] += 1
-                    res["errors"][f"GET {s2}"] = res["errors"].get(f"GET {s2}", 0) + 1
-            except Exception as e:  # noqa: BLE001
-                res["err"] += 1
-                res["errors"][type(e).__name__] = res["errors"].get(type(e).__name__, 0) + 1
-                b.close()
-    finally:
-        b.close()
-    out.append(res)
-
-
-def _track_proc(port, pairs, start_at, seconds, threads, pid, q):
-    time.sleep(max(0.0, start_at - time.time()))
-    out: list = []
-    ts = [threading.Thread(target=_track_thread, args=(port, pairs, start_at + seconds, out, pid * 100 + i))
-          for i in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    q.put(out)
 
 
 # --- submissions -------------------------------------------------------------------------------
@@ -262,7 +425,6 @@ def _submit_thread(port, ctx, wid, until, out):
     from django.db import connection
 
     from xinfang.lib.idcard import make_id_number
-    from xinfang.portal import challenge
 
     rnd = random.Random(ctx["salt"] * 1000 + wid)
     res = {"ok": 0, "err": 0, "throttled": 0, "post_ms": [], "flow_ms": [], "sms_ms": [], "receipt_ms": [],
@@ -282,7 +444,7 @@ def _submit_thread(port, ctx, wid, until, out):
                 b.move_to(f"127.{ctx['octet']}.{wid}.{ip_n % 254 + 1}")
             done_here += 1
             i += 1
-            phone = f"1{ctx['second']}{ctx['salt']:03d}{wid:02d}{i:04d}"
+            phone = f"139{ctx['salt']:03d}{wid:02d}{i % 1000:03d}"  # 139: every number in the segment is valid
             t0 = time.perf_counter()
             try:
                 s, _, html, _ = b.request("GET", "/petition/")
@@ -293,16 +455,16 @@ def _submit_thread(port, ctx, wid, until, out):
                 sms_ch = re.search(r'data-challenge="([^"]+)"', html).group(1)
                 s, _, body, ms_sms = b.request("POST", "/petition/sms-code/", {
                     "csrfmiddlewaretoken": csrf, "phone": phone, "challenge": sms_ch,
-                    "solution": challenge.solve(sms_ch)})
+                    "solution": solve(sms_ch)})
                 if s != 200:
-                    fail("throttled" if s == 429 else "err", f"sms {s}")
+                    fail("throttled" if s == 429 else "err", f"sms {s}: {body[:80]}")
                     continue
                 ch = hidden(html, "pow_challenge")
                 token = hidden(html, "client_token")
                 birth = date(1950, 1, 1) + timedelta(days=rnd.randrange(20000))
                 form = {
                     "csrfmiddlewaretoken": csrf, "client_token": token, "pow_challenge": ch,
-                    "pow_solution": challenge.solve(ch), "sms_code": _code_for(phone),
+                    "pow_solution": solve(ch), "sms_code": _code_for(phone),
                     "name": rnd.choice(["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"]),
                     "id_number": make_id_number("320213", birth, rnd.randrange(1000)), "phone": phone,
                     "address": "无锡市梁溪区崇安寺街道中山路100号", "title": "小区电梯停运三个月无人维修",
@@ -352,9 +514,9 @@ def _submit_proc(port, ctx, start_at, seconds, threads, pid, q):
     q.put(out)
 
 
-# --- driver ------------------------------------------------------------------------------------
+# --- driver ---
 
-def _drive(target, procs, threads, seconds, args) -> tuple[list, float]:
+def _drive(target, procs, threads, seconds, args) -> list:
     from django.db import connections
 
     connections.close_all()  # no shared DB socket across fork
@@ -369,7 +531,7 @@ def _drive(target, procs, threads, seconds, args) -> tuple[list, float]:
         results += q.get(timeout=seconds + 120)
     for p in ps:
         p.join()
-    return results, seconds
+    return results
 
 
 def merge(results: list[dict], keys) -> dict:
@@ -388,95 +550,194 @@ def merge(results: list[dict], keys) -> dict:
     return total
 
 
+def submissions(port: int, seconds: float, category: int, region: str) -> dict:
+    from xinfang.cases.models import Case, Submission
+
+    ctx = {"octet": random.randrange(10, 250), "salt": random.randrange(1000),
+           "category": str(category), "region": region}
+    before = Case.objects.count()
+    s = merge(_drive(_submit_proc, SUBMIT_PROCS, SUBMIT_THREADS, seconds, (port, ctx)),
+              ("post_ms", "flow_ms", "sms_ms", "receipt_ms", "tokens"))
+    subs = Submission.objects.filter(client_token__in=s["tokens"])
+    s["check"] = {
+        "ok": s.get("ok", 0), "new_cases": Case.objects.count() - before, "submissions": subs.count(),
+        "distinct_cases": subs.values("case").distinct().count(),
+        "provisional": subs.filter(case__number__startswith="~").count(),
+        "numbers": subs.values("case__number").distinct().count(),
+    }
+    s["rate"] = s.get("ok", 0) / seconds
+    return s
+
+
+# --- report ------------------------------------------------------------------------------------
+
 def line(label: str, rate: float | None, values: list[float], unit: str = "/s") -> str:
     if not values:
-        return f"  {label:<44} {'—':>9}"
+        return f"  {label:<46} {'—':>9}"
     r = f"{rate:9.1f}{unit}" if rate is not None else " " * 11
-    return (f"  {label:<44} {r}   p50 {statistics.median(values):7.1f} ms   p95 {pct(values, 0.95):7.1f} ms"
+    return (f"  {label:<46} {r}   p50 {statistics.median(values):7.1f} ms   p95 {pct(values, 0.95):7.1f} ms"
             f"   max {max(values):7.1f} ms")
 
 
-def pow_cost(bits: int) -> float:
-    from xinfang.portal.challenge import solves
+def med(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
 
+
+def load() -> str:
+    a, b, c = os.getloadavg()
+    return f"{a:.2f} {b:.2f} {c:.2f}"
+
+
+def pow_cost(bits: int) -> float:
+    """Milliseconds the bench client's solver needs on average for `bits` (2^bits hashes)."""
+    base = hashlib.sha256(b"x" * 120 + b":")
     t, n = time.perf_counter(), 0
     while time.perf_counter() - t < 0.3:
-        solves("x" * 120, str(n), 256)
+        h = base.copy()
+        h.update(str(n).encode())
+        int.from_bytes(h.digest(), "big")
         n += 1
     return (time.perf_counter() - t) / n * (2 ** bits) * 1000
 
 
+def server(workers: int, kind: str, threads: int):
+    port = free_port()
+    log = ROOT / "var" / "bench-gunicorn.log"
+    log.parent.mkdir(exist_ok=True)
+    return port, start_gunicorn(port, log, workers, kind, threads)
+
+
+def sweep(pairs: list) -> None:
+    """Worker models side by side on the baseline and tracking (short runs)."""
+    print("\n-- gunicorn worker models (tracking and the empty view; 10 s each) --")
+    configs = [(2, "sync", 1), (4, "sync", 1), (6, "sync", 1), (2, "gthread", 4), (4, "gthread", 4), (3, "gthread", 2)]
+    for workers, kind, threads in configs:
+        port, proc = server(workers, kind, threads)
+        meter = CpuMeter(proc)
+        try:
+            base = baseline(port, 10, CONNS)
+            meter.start()
+            t = tracking(port, pairs, 10, CONNS)
+            used = meter.stop()
+        finally:
+            stop_gunicorn(proc)
+        label = f"-w {workers} -k {kind}" + (f" --threads {threads}" if kind == "gthread" else "")
+        server_ms = sum(used[k] for k in ("gunicorn", "postgres", "redis")) / max(t["ok"], 1) * 1000
+        print(f"  {label:<28} empty view {base['rate']:7.0f} req/s | tracking {t['rate']:6.1f} q/s"
+              f" p50 {med(t['q']):6.1f} ms p95 {pct(t['q'], 0.95) if t['q'] else float('nan'):6.1f} ms"
+              f" server CPU {server_ms:.1f} ms/q errors {t['err']} | load {load()}")
+
+
+def forget_limits() -> None:
+    """Rate-limit counters of earlier bench runs (the bench's own Redis database)
+    would throttle this one's source addresses within the hour."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match="*portal:rl:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 def run() -> None:
-    from xinfang.cases.models import Case, Category, Submission
+    from xinfang.cases.models import Category
     from xinfang.orgs.models import Region
 
     try:
         import redis  # noqa: F401 - Django's RedisCache needs it; gunicorn workers share rate limits through it
     except ImportError:
         raise RuntimeError("the redis package is missing: .venv/bin/pip install redis") from None
-    load = os.getloadavg()
-    print("\n== public portal over HTTP: gunicorn + PostgreSQL + Redis ==")
-    print(f"machine: {os.cpu_count()} cores, load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-          " (shared machine: figures are noisy)")
-    cost16, cost_b = pow_cost(16), pow_cost(int(POW_BITS))
-    print(f"proof of work: {POW_BITS} bits for the bench (default 16 costs the Python client ~{cost16:.0f} ms"
-          f" per challenge, 2 per submission, on the same 2 cores as the server; {POW_BITS} bits ~{cost_b:.1f} ms)")
+    print("\n== public portal over HTTP: gunicorn + PostgreSQL + Redis, wrk for tracking ==")
+    print(f"machine: {os.cpu_count()} cores, load average at start {load()} (shared machine: figures are noisy)")
+    print(f"proof of work: {POW_BITS} bits for the bench. Production's 16 bits cost this client ~{pow_cost(16):.0f} ms"
+          f" per challenge, 2 per submission, on the same 2 cores as the server (a browser spends its own CPU);"
+          f" {POW_BITS} bits ~{pow_cost(int(POW_BITS)):.2f} ms")
+    pin = f"gunicorn on CPUs {SERVER_CPUS or 'any'}, wrk on CPUs {CLIENT_CPUS or 'any'}"
 
     note = data_key_note()
     if note:
         print(note)
-    pairs = tracking_pairs(200)
+    forget_limits()
+    pairs = tracking_pairs(WARM_PAIRS)
+    cold_pairs = tracking_pairs(COLD_PAIRS, seed=7)
     category = Category.objects.filter(parent__isnull=False).order_by("pk").values_list("pk", flat=True).first()
     region = "320213021" if Region.objects.filter(code="320213021").exists() else \
         Region.objects.filter(code__startswith="320213", code__regex=r"^[0-9]{9}$").values_list("code", flat=True).first()
-    port = free_port()
-    log = ROOT / "var" / "bench-gunicorn.log"
-    log.parent.mkdir(exist_ok=True)
-    proc = start_gunicorn(port, log)
+    if os.environ.get("BENCH_PORTAL_SWEEP"):
+        sweep(pairs)
+
+    port, proc = server(WORKERS, WORKER_CLASS, THREADS)
+    label = f"-w {WORKERS} -k {WORKER_CLASS}" + (f" --threads {THREADS}" if WORKER_CLASS == "gthread" else "")
+    if SERVER_ROOT != ROOT:
+        print(f"serving the code in {SERVER_ROOT}")
+    print(f"\ngunicorn -c config/gunicorn.py config.wsgi {label} (DEBUG=0, cache and sessions {REDIS_URL});"
+          f" {pin}; {RUNS} runs × {SECONDS:.0f} s per phase")
+    print(f"tracking: real (query code, last 4 digits) pairs from the bench database, {len(pairs)} (warm: the same"
+          f" cases again and again) and {len(cold_pairs)} (cold: each about once); wrk with {CONNS}"
+          f" keep-alive connections; one query = POST /track/ → 302 → GET case page")
+    print(f"submissions: {SUBMIT_PROCS * SUBMIT_THREADS} Python clients, whole flow each (form, SMS code, PoW, POST,"
+          f" receipt), a unique phone and ID number each, a fresh source address every {PER_IP}")
+    runs, colds = [], []
+    meter = CpuMeter(proc)
+    b = Browser(port)  # the warm set is warm from the first run on: one query for each case
+    for code, last4, _ in pairs:
+        _, _, html, _ = b.request("GET", "/track/")
+        _, h, _, _ = b.request("POST", "/track/", {"csrfmiddlewaretoken": CSRF_RE.search(html).group(1),
+                                                   "query_code": code, "phone_last4": last4})
+        b.request("GET", h["location"])
+    b.close()
+
+    def metered(fn, *args):
+        meter.start()
+        result = fn(*args)
+        result["cpu"] = meter.stop()
+        return result
+
     try:
-        print(f"gunicorn config.wsgi -w {WORKERS} -k gthread --threads {THREADS} on 127.0.0.1:{port}"
-              f" (DEBUG=0, cache {REDIS_URL}); log {log.relative_to(ROOT)}")
-
-        # warm-up: every worker imports, connects and renders once
-        for path in ("/track/", "/petition/") * 8:
-            Browser(port).request("GET", path)
-
-        tr, secs = _drive(_track_proc, TRACK_PROCS, TRACK_THREADS, TRACK_SECONDS, (port, pairs))
-        t = merge(tr, ("q_ms", "post_ms", "get_ms"))
-
-        cases_before = Case.objects.count()
-        ctx = {"octet": random.randrange(10, 250), "salt": random.randrange(1000), "second": random.choice("35789"),
-               "category": str(category), "region": region}
-        sr, ssecs = _drive(_submit_proc, SUBMIT_PROCS, SUBMIT_THREADS, SUBMIT_SECONDS, (port, ctx))
-        s = merge(sr, ("post_ms", "flow_ms", "sms_ms", "receipt_ms", "tokens"))
-        cases_after = Case.objects.count()
-        subs = Submission.objects.filter(client_token__in=s["tokens"])
-        n_subs, n_cases = subs.count(), subs.values("case").distinct().count()
+        for i in range(RUNS):
+            at = load()
+            b = metered(baseline, port, SECONDS, CONNS)
+            t = metered(tracking, port, pairs, SECONDS, CONNS)
+            tc = metered(tracking, port, cold_pairs, SECONDS, CONNS)
+            s = metered(submissions, port, SECONDS, category, region)
+            runs.append((b, t, s))
+            colds.append(tc)
+            print(f"\nrun {i + 1}  (load average {at})")
+            print(f"  {'empty view (stack ceiling, wrk)':<46} {b['rate']:9.1f}/s   p50 {b['p50']:7.1f} ms"
+                  f"   p99 {b['p99']:7.1f} ms   errors {b['errors']}")
+            print(cpu_line(b["cpu"], b["n"], "empty-view request"))
+            print(line("tracking queries (POST + case page)", t["rate"], t["q"]))
+            print(line("  POST /track/", None, t["p"]))
+            print(line("  GET case page", None, t["g"]))
+            print(f"  tracking ok {t['ok']}, errors {t['err']} {t['kinds'] or ''};"
+                  f" ratio to the empty view {2 * t['rate'] / b['rate']:.2f} (2 requests per query)")
+            print(cpu_line(t["cpu"], t["ok"], "tracking query"))
+            print(line(f"tracking, {len(cold_pairs)} cases (mostly cache misses)", tc["rate"], tc["q"]))
+            print(line("  POST /track/", None, tc["p"]))
+            print(line("  GET case page", None, tc["g"]))
+            print(f"  tracking ok {tc['ok']}, errors {tc['err']} {tc['kinds'] or ''}")
+            print(cpu_line(tc["cpu"], tc["ok"], "tracking query (cold)"))
+            print(line("full submissions (whole flow, client incl.)", s["rate"], s["flow_ms"]))
+            print(line("  POST /petition/ (final POST)", None, s["post_ms"]))
+            print(line("  POST /petition/sms-code/", None, s["sms_ms"]))
+            print(line("  GET receipt", None, s["receipt_ms"]))
+            c = s["check"]
+            same = c["ok"] == c["submissions"] == c["distinct_cases"] == c["numbers"] and not c["provisional"]
+            print(f"  submissions ok {c['ok']}, throttled {s.get('throttled', 0)}, errors {s.get('err', 0)}"
+                  f" {s['errors'] or ''}; check: {c['submissions']} stored with our tokens, {c['distinct_cases']}"
+                  f" distinct cases, {c['numbers']} distinct numbers, {c['provisional']} provisional"
+                  f" → {'OK, each exactly once' if same else 'MISMATCH'}")
+            print(cpu_line(s["cpu"], s.get("ok", 0), "submission"))
     finally:
         stop_gunicorn(proc)
-
-    print(f"\ntracking: {len(pairs)} real (query code, last 4 digits) pairs, "
-          f"{TRACK_PROCS * TRACK_THREADS} keep-alive connections, {secs:.0f} s;"
-          " one query = POST /track/ → 302 → GET case page")
-    print(line("tracking queries (POST + case page)", t.get("ok", 0) / secs, t["q_ms"]))
-    print(line("  POST /track/ alone", None, t["post_ms"]))
-    print(line("  GET /track/<key>/ alone", None, t["get_ms"]))
-    print(f"  ok {t.get('ok', 0)}, throttled {t.get('throttled', 0)}, errors {t.get('err', 0)} {t['errors'] or ''}")
-
-    print(f"\nsubmissions: {SUBMIT_PROCS * SUBMIT_THREADS} clients, {ssecs:.0f} s, a unique phone and ID number each,"
-          f" a fresh loopback source address every {PER_IP} submissions;"
-          " flow = GET form → SMS code → read code (DB) → PoW → POST → receipt")
-    print(line("full submissions (whole flow, client time incl.)", s.get("ok", 0) / ssecs, s["flow_ms"]))
-    print(line("  POST /petition/ (final POST)", None, s["post_ms"]))
-    print(line("  POST /petition/sms-code/", None, s["sms_ms"]))
-    print(line("  GET receipt", None, s["receipt_ms"]))
-    print(f"  ok {s.get('ok', 0)}, throttled {s.get('throttled', 0)}, errors {s.get('err', 0)} {s['errors'] or ''}")
-    ok = s.get("ok", 0)
-    same = cases_after - cases_before == ok == n_subs == n_cases
-    print(f"  check: new cases {cases_after - cases_before}, submissions with our tokens {n_subs} (distinct cases"
-          f" {n_cases}), successful clients {ok} → {'OK, none lost, no duplicates' if same else 'MISMATCH'}")
-    if not same:
-        print("  (new cases can differ if anything else writes to the bench database meanwhile)")
+    print(f"\nmedians over {len(runs)} runs (load average now {load()}):")
+    print(f"  empty view {med([b['rate'] for b, _, _ in runs]):.0f} req/s;"
+          f" tracking warm {med([t['rate'] for _, t, _ in runs]):.1f} q/s,"
+          f" p95 {med([pct(t['q'], 0.95) for _, t, _ in runs if t['q']]):.1f} ms;"
+          f" cold {med([t['rate'] for t in colds]):.1f} q/s, p95 {med([pct(t['q'], 0.95) for t in colds if t['q']]):.1f} ms;"
+          f" submissions {med([s['rate'] for _, _, s in runs]):.1f}/s,"
+          f" final POST p95 {med([pct(s['post_ms'], 0.95) for _, _, s in runs if s['post_ms']]):.1f} ms;"
+          f" errors {sum(t['err'] + s.get('err', 0) for _, t, s in runs) + sum(t['err'] for t in colds)}")
 
 
 if __name__ == "__main__":

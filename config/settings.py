@@ -179,8 +179,10 @@ if not DEBUG:
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES["default"] = {"BACKEND": "xinfang.portal.redis_cache.RedisCache",  # Django's, one client per pool
                          "LOCATION": os.environ["REDIS_URL"]}
+    # Sessions read from the shared cache, written through to the database (kept across a Redis restart).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

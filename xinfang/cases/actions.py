@@ -28,7 +28,7 @@ from .models import (
     Status,
     Submission,
 )
-from .numbering import next_case_number, numbering_region
+from .numbering import next_case_number, numbering_region, provisional_number
 from .signals import notify_submission_received
 
 GROUP_THRESHOLD = 5  # 集体访: five or more people
@@ -163,8 +163,12 @@ def register_case(reg: Registration, *, actor, org: Org) -> Submission:
             return done
         now = timezone.now()
         year = timezone.localtime(reg.received_at).year
+        # The number comes last, just before the event that quotes it: taking it
+        # locks the county's counter row until commit, and every registration in
+        # the county waits for that lock. Until then the row has a provisional
+        # number no one else can see.
         case = Case.objects.create(
-            number=next_case_number(numbering_region(org.region_id), year),
+            number=provisional_number(),
             numbering_region_id=numbering_region(org.region_id),
             title=reg.title,
             content=reg.content,
@@ -193,6 +197,11 @@ def register_case(reg: Registration, *, actor, org: Org) -> Submission:
         )
         CaseOrg.objects.create(case=case, org=org, relation="registered")
         sub = _make_submission(case, reg, actor=actor, org=org, is_repeat=False)
+        # A bureau must dispose within 15 days; an org receiving directly must
+        # decide on acceptance within 15 days (2022 art. 22, 23).
+        clocks.start_clock(case, "dispose" if org.is_bureau else "accept", at=reg.received_at)
+        case.number = next_case_number(case.numbering_region_id, year)
+        Case.objects.filter(pk=case.pk).update(number=case.number)
         event = record_event(
             case,
             "register",
@@ -204,9 +213,6 @@ def register_case(reg: Registration, *, actor, org: Org) -> Submission:
             payload={"channel": reg.channel, "submission": sub.pk},
             is_public=True,
         )
-        # A bureau must dispose within 15 days; an org receiving directly must
-        # decide on acceptance within 15 days (2022 art. 22, 23).
-        clocks.start_clock(case, "dispose" if org.is_bureau else "accept", at=reg.received_at)
         special.on_register(case, reg, org=org, actor=actor, event=event)
         clocks.refresh_next_due(case)
         notify_submission_received(case, sub, is_new_case=True)

@@ -1,5 +1,7 @@
 """Readable case numbers, unique per region and year: 320213-2026-000123."""
 
+import uuid
+
 from django.db import IntegrityError, connection, transaction
 
 from .models import CaseCounter
@@ -15,13 +17,23 @@ def format_number(region_code: str, year: int, seq: int) -> str:
     return f"{region_code.ljust(6, '0')}-{year}-{seq:06d}"
 
 
+def provisional_number() -> str:
+    """A unique placeholder for a case row written before its number is taken
+    (see next_case_number: take it as late in the transaction as possible)."""
+    return f"~{uuid.uuid4().hex[:30]}"  # within the 32 characters of Case.number
+
+
 def next_case_number(region_code: str, year: int) -> str:
     """Hand out the next number. Must run inside the registering transaction so a
     rolled-back registration also gives its number back.
 
     One `UPDATE … RETURNING` increments and reads atomically: PostgreSQL locks
     the counter row until commit, SQLite serialises writers (IMMEDIATE
-    transactions), so two registrations can never read the same value."""
+    transactions), so two registrations can never read the same value.
+
+    The counter row stays locked until the registering transaction commits, so
+    registrations in one county queue behind each other for the rest of the
+    transaction: call this as late in it as possible."""
     table = CaseCounter._meta.db_table
     sql = f"UPDATE {table} SET last_value = last_value + 1 WHERE region_id = %s AND year = %s RETURNING last_value"  # noqa: S608 - table name is ours
     with connection.cursor() as cur:

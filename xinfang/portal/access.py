@@ -79,12 +79,18 @@ def grant_case(request, case: Case) -> str:
     return _remember(request, ACCESS, {"case": case.pk})
 
 
+PAGE_FIELDS = ("id", "number", "status", "updated_at", "current_org_id", "registered_org_id", "issue_region_id")
+
+
 def case_for(request, key: str) -> Case | None:
     entry = _recall(request, ACCESS, key, _seconds("PORTAL_ACCESS_SECONDS", 3600))
     if entry is None:
         return None
-    return Case.objects.select_related("current_org", "registered_org", "issue_region").filter(
-        pk=entry["case"]).first()
+    # Only what the page needs when its case part comes from the cache (track_cache):
+    # the status and version, and the orgs by id (loaded if the page shows them).
+    # No .first(): its ORDER BY costs Django more than the query itself.
+    found = list(Case.objects.only(*PAGE_FIELDS).filter(pk=entry["case"])[:1])
+    return found[0] if found else None
 
 
 def forget_all(request) -> None:

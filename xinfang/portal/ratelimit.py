@@ -10,7 +10,8 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 BEIJING_OFFSET = 8 * 3600
 
@@ -59,19 +60,40 @@ def used(scope: str, ident: str, now: float | None = None) -> int:
 
 def exceeded(scope: str, ident: str, now: float | None = None) -> str | None:
     """The Chinese message if the limit is already reached, else None. Does not count."""
-    lim = limit(scope)
-    return lim.message if used(scope, ident, now) >= lim.count else None
+    return first_exceeded([(scope, ident)], now)
+
+
+def first_exceeded(checks: list[tuple[str, str]], now: float | None = None) -> str | None:
+    """`exceeded` for several (scope, identity) pairs in one cache round trip:
+    the message of the first one at its limit, else None."""
+    now = now or time.time()
+    keyed = [(_key(scope, ident, limit(scope).seconds, now), limit(scope)) for scope, ident in checks]
+    counts = cache.get_many([k for k, _ in keyed])
+    for key, lim in keyed:
+        if counts.get(key, 0) >= lim.count:
+            return lim.message
+    return None
 
 
 def hit(scope: str, ident: str, now: float | None = None) -> int:
     """Count one more; returns the new count."""
     lim = limit(scope)
     key = _key(scope, ident, lim.seconds, now or time.time())
-    cache.add(key, 0, timeout=lim.seconds + 60)
+    timeout = lim.seconds + 60
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip (Django's add + incr take four): create the counter with
+        # its expiry if it is missing, then increment, in one MULTI/EXEC.
+        raw = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(raw, write=True).pipeline()
+        pipe.set(raw, 0, ex=timeout, nx=True)
+        pipe.incr(raw)
+        return int(pipe.execute()[1])
+    cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=lim.seconds + 60)
+        cache.set(key, 1, timeout=timeout)
         return 1
 
 

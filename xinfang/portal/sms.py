@@ -59,10 +59,9 @@ def send_code(phone: str, *, ip: str, now=None) -> Sent:
     """Queue a new code for `phone` (already validated as a mobile number)."""
     now = now or timezone.now()
     idx = phone_index(phone)
-    for scope, ident in (("sms_ip", ip), ("sms_phone", idx)):
-        problem = ratelimit.exceeded(scope, ident)
-        if problem:
-            raise CodeError(problem)
+    problem = ratelimit.first_exceeded([("sms_ip", ip), ("sms_phone", idx)])
+    if problem:
+        raise CodeError(problem)
     last = PhoneVerification.objects.filter(phone_index=idx).order_by("-created_at").first()
     if last is not None and now - last.created_at < RESEND_AFTER:
         wait = int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1

@@ -5,12 +5,14 @@ and themselves only masked)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.safestring import SafeString, mark_safe
 
 from xinfang.cases import workflow_engine as engine
 from xinfang.cases.events import action_label
-from xinfang.cases.models import Case, Status
+from xinfang.cases.models import Case, CasePetitioner, Status
 from xinfang.cases.models_procedure import EvaluationSource, LetterKind
 from xinfang.cases.workflow import BY_NAME
 from xinfang.lib.masking import mask_name, mask_phone
@@ -18,7 +20,7 @@ from xinfang.notifications.models import OutboxMessage
 from xinfang.rules import clocks
 from xinfang.rules.kinds import ClockKind
 
-from . import ratelimit
+from . import ratelimit, track_cache
 
 MSG_NO_MATCH = "查询码或手机号码后四位不正确，请核对后重新输入"
 
@@ -40,17 +42,19 @@ class QueryRefused(Exception):
 def find_case(query_code: str, last4: str, *, ip: str) -> Case:
     """The case, if the code and the phone's last four digits match. Wrong code
     and wrong digits get the same answer; failures count per IP and per code."""
-    for scope, ident in (("track_ip", ip), ("track_code", query_code)):
-        problem = ratelimit.exceeded(scope, ident)
-        if problem:
-            raise QueryRefused(problem)
-    case = Case.objects.filter(query_code=query_code).first() if query_code else None
-    phones = [link.petitioner.phone or "" for link in case.petitioner_links.select_related("petitioner")] if case else []
-    if case is None or not any(len(p) >= 4 and constant_time_compare(p[-4:], last4) for p in phones):
+    problem = ratelimit.first_exceeded([("track_ip", ip), ("track_code", query_code)])
+    if problem:
+        raise QueryRefused(problem)
+    # The case and its petitioners' phones in one query (a case without petitioners
+    # cannot match); only the columns needed, the rest of the case loads if used.
+    links = list(CasePetitioner.objects.filter(case__query_code=query_code).select_related("case", "petitioner")
+                 .only("case", "petitioner", "case__number", "case__status", "petitioner__phone")) if query_code else []
+    phones = [link.petitioner.phone or "" for link in links]
+    if not any(len(p) >= 4 and constant_time_compare(p[-4:], last4) for p in phones):
         ratelimit.hit("track_ip", ip)
         ratelimit.hit("track_code", query_code)
         raise QueryRefused(MSG_NO_MATCH)
-    return case
+    return links[0].case
 
 
 @dataclass
@@ -63,6 +67,8 @@ class PublicEvent:
 
 @dataclass
 class PublicClock:
+    kind: str
+    due_at: datetime
     label: str
     due_date: date
     paused: bool
@@ -83,6 +89,32 @@ class PublicLetter:
 
 
 @dataclass
+class PublicEvaluation:
+    target_label: str
+    org: str
+    rating_label: str
+    comment: str
+
+
+@dataclass
+class PublicRecord:
+    """What the page shows that changes only with the case: cached (track_cache)
+    with the HTML of the public part (_case_public.html) rendered from it."""
+
+    petitioner_name: str
+    petitioner_phone: str
+    events: list[PublicEvent]
+    clocks: list[PublicClock]
+    letters: list[PublicLetter]
+    notices: list[dict]
+    evaluations: list[PublicEvaluation]
+    html: str = ""
+
+    def evaluate_due_at(self) -> datetime | None:
+        return next((c.due_at for c in self.clocks if c.kind == ClockKind.EVALUATE), None)
+
+
+@dataclass
 class PublicCase:
     case: Case
     petitioner_name: str
@@ -91,9 +123,10 @@ class PublicCase:
     clocks: list[PublicClock]
     letters: list[PublicLetter]
     notices: list[dict]
-    evaluations: list
+    evaluations: list[PublicEvaluation]
     evaluation_refusal: str | None
     show_evaluation: bool
+    html: SafeString = field(default_factory=lambda: mark_safe(""))  # noqa: S308 - empty
     handler_org: str = ""
     review_step: str | None = None
     review_label: str = ""
@@ -106,16 +139,23 @@ class PublicCase:
         return Status(self.case.status).label
 
 
-def evaluation_refusal(case: Case, at: datetime) -> str | None:
+def evaluation_refusal(case: Case, at: datetime, known: PublicRecord | None = None) -> str | None:
     """Why the petitioner may not rate now, or None. The engine checks the state;
-    the window (the 评价 clock) and "only once" are checked here."""
-    if case.evaluations.filter(source=EvaluationSource.SELF).exists():
+    the window (the 评价 clock) and "only once" are checked here. `known`: the
+    page's record of the case, instead of asking the database again."""
+    rated = bool(known.evaluations) if known is not None else \
+        case.evaluations.filter(source=EvaluationSource.SELF).exists()
+    if rated:
         return "您已对本事项作出评价，感谢您的参与"
     problem = engine.refusal(engine.PETITIONER, case, BY_NAME["evaluate"], None, at)
     if problem:
         return problem
-    clock = clocks.running_clock(case, ClockKind.EVALUATE)
-    if clock is None or at > clock.due_at:
+    if known is not None:
+        due = known.evaluate_due_at()
+    else:
+        clock = clocks.running_clock(case, ClockKind.EVALUATE)
+        due = clock.due_at if clock else None
+    if due is None or at > due:
         return "已超过评价期限"
     return None
 
@@ -128,12 +168,12 @@ def _petitioner(case: Case) -> tuple[str, str]:
     return mask_name(p.name), mask_phone(p.phone or "")
 
 
-def public_case(case: Case, at: datetime | None = None) -> PublicCase:
-    at = at or timezone.now()
+def public_record(case: Case) -> PublicRecord:
+    """Read the public parts of the case from the database (one query each)."""
     name, phone = _petitioner(case)
     events = [PublicEvent(e.at, action_label(e.action), e.org.name if e.org else "", e.note)
               for e in case.events.filter(is_public=True).select_related("org").order_by("at", "id")]
-    running = [PublicClock(ClockKind(c.kind).label, c.due_date, c.state == "paused", c.article,
+    running = [PublicClock(c.kind, c.due_at, ClockKind(c.kind).label, c.due_date, c.state == "paused", c.article,
                            [str(x) for x in c.explanation])
                for c in clocks.running_clocks(case)]
     letters = [PublicLetter(x.kind, LetterKind(x.kind).label, x.org.name, x.signed_at, x.outcome_label, x.text,
@@ -142,12 +182,43 @@ def public_case(case: Case, at: datetime | None = None) -> PublicCase:
     notices = [{"label": NOTICE_LABELS.get(m.template, "告知"), "at": m.created_at, "sent": m.state == "sent"}
                for m in OutboxMessage.objects.filter(case=case).exclude(template="verification_code")
                .order_by("created_at", "id")]
-    evaluations = list(case.evaluations.filter(source=EvaluationSource.SELF).select_related("org"))
-    view = PublicCase(case, name, phone, events, running, letters, notices, evaluations,
-                      evaluation_refusal(case, at),
-                      show_evaluation=case.status == Status.REPLIED or bool(evaluations))
-    replies = [x for x in letters if x.kind == LetterKind.REPLY]
-    view.handler_org = replies[-1].org if replies else case.current_org.name
+    evaluations = [PublicEvaluation(e.get_target_display(), e.org.name, e.get_rating_display(), e.comment)
+                   for e in case.evaluations.filter(source=EvaluationSource.SELF).select_related("org")
+                   .order_by("at", "id")]
+    return PublicRecord(name, phone, events, running, letters, notices, evaluations)
+
+
+def _cached_record(case: Case) -> PublicRecord:
+    def build() -> PublicRecord:
+        # The whole case, with what the page names of it in the same query (the
+        # caller's copy may hold only the fields a cached page needs).
+        full = Case.objects.select_related("current_org", "registered_org",
+                                           "issue_region__parent__parent__parent").get(pk=case.pk)
+        record = public_record(full)
+        record.html = render_to_string("portal/_case_public.html", {"view": _view(full, record)})
+        return record
+
+    return track_cache.get_or_build(case, build)
+
+
+def _view(case: Case, record: PublicRecord) -> PublicCase:
+    return PublicCase(case, record.petitioner_name, record.petitioner_phone, record.events, record.clocks,
+                      record.letters, record.notices, record.evaluations, evaluation_refusal=None,
+                      show_evaluation=case.status == Status.REPLIED or bool(record.evaluations))
+
+
+def public_case(case: Case, at: datetime | None = None) -> PublicCase:
+    """The page's view of the case. The case parts come from the cache (see
+    track_cache); what depends on the time (may they rate, ask for review) is
+    decided here on every request."""
+    at = at or timezone.now()
+    record = _cached_record(case)
+    view = _view(case, record)
+    view.html = mark_safe(record.html)  # noqa: S308 - rendered by our autoescaping template
+    view.evaluation_refusal = evaluation_refusal(case, at, record)
+    if view.show_evaluation:  # named on the evaluation form only
+        replies = [x for x in record.letters if x.kind == LetterKind.REPLY]
+        view.handler_org = replies[-1].org if replies else case.current_org.name
     step = REVIEW_STEP.get(case.status)
     if step:
         t = BY_NAME[step]

@@ -19,7 +19,7 @@ from .petition import PetitionRefused, check, earlier_submission, online_source,
 def form_context(form: PetitionForm, **extra) -> dict:
     """Fresh challenges on every render: each is accepted once."""
     return {"form": form, "challenge": challenge.issue("petition"), "sms_challenge": challenge.issue("sms"),
-            "category_groups": category_groups(), "allowed_types": ALLOWED_EXTENSIONS_TEXT, **extra}
+            "category_groups": category_groups(form.category_rows), "allowed_types": ALLOWED_EXTENSIONS_TEXT, **extra}
 
 
 def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[str | None, int]:

@@ -1,0 +1,51 @@
+"""Rate limits on the shared Redis cache (production with more than one web
+process): counting is one MULTI/EXEC that creates the counter with its expiry,
+and several limits are read in one round trip. Needs a local Redis server."""
+
+import socket
+
+import pytest
+from django.core.cache import caches
+
+from xinfang.portal import ratelimit
+
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _redis_up(), reason="no Redis server on 127.0.0.1:6379")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}}
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_hits_count_up_from_one_and_expire_with_the_window(redis_cache):
+    now = 1_800_000_000.0
+    assert [ratelimit.hit("track_ip", "10.0.0.1", now) for _ in range(3)] == [1, 2, 3]
+    assert ratelimit.used("track_ip", "10.0.0.1", now) == 3
+    assert ratelimit.used("track_ip", "10.0.0.2", now) == 0
+    raw = redis_cache.make_and_validate_key(ratelimit._key("track_ip", "10.0.0.1", 900, now))
+    ttl = redis_cache._cache.get_client(raw).ttl(raw)
+    assert 900 < ttl <= 960  # the window plus a minute: the counter never outlives it for long
+
+
+def test_several_limits_are_checked_together(redis_cache):
+    now = 1_800_000_000.0
+    assert ratelimit.first_exceeded([("track_ip", "10.0.0.1"), ("track_code", "ABC")], now) is None
+    for _ in range(5):
+        ratelimit.hit("track_code", "ABC", now)
+    assert ratelimit.first_exceeded([("track_ip", "10.0.0.1"), ("track_code", "ABC")], now) == \
+        "查询失败次数过多，请15分钟后再试"
+    assert ratelimit.first_exceeded([("track_ip", "10.0.0.1"), ("track_code", "XYZ")], now) is None

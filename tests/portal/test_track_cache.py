@@ -1,0 +1,101 @@
+"""The public case page is cached per case and version (xinfang.portal.track_cache):
+a change to the case shows on the very next view, an internal step never shows,
+one case's entry never serves another, and a repeat view reads no timeline."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import valid_id
+from xinfang.cases.models import Case
+from xinfang.notifications.models import OutboxMessage
+
+from .conftest import Petitioner, track
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url) -> str:
+    """The page without its CSRF tokens (masked afresh on every response)."""
+    resp = client.get(url)
+    assert resp.status_code == 200
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", resp.content.decode())
+
+
+def events_shown(html: str) -> int:
+    return html.count('data-testid="event"')
+
+
+def timeline_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith('SELECT "cases_caseevent"')]
+
+
+def test_a_repeat_view_is_served_from_the_cache(client, submitted):
+    url = track(client, submitted)["Location"]
+    first = page(client, url)
+    with CaptureQueriesContext(connection) as q:
+        again = page(client, url)
+    assert again == first
+    assert timeline_reads(q.captured_queries) == []  # only the version query touched the events
+    assert len(q.captured_queries) <= 4  # session, case, version (+ nothing per event, clock, letter)
+
+
+def test_a_new_public_event_shows_at_once(client, submitted, staff):
+    url = track(client, submitted)["Location"]
+    before = page(client, url)
+    assert '<span class="fw-bold">转送</span>' not in before
+
+    staff.do(submitted, "forward", "lx_bureau", "registrar", to_org=staff.orgs["lx_zhujian"].pk, text="请依法处理")
+
+    after = page(client, url)
+    assert '<span class="fw-bold">转送</span>' in after
+    assert events_shown(after) == events_shown(before) + 1
+    assert "梁溪区住房和城乡建设局" in after  # the new current org, from the case row
+
+
+def test_an_internal_event_never_shows_but_the_page_is_rebuilt(client, submitted, staff):
+    url = track(client, submitted)["Location"]
+    staff.do(submitted, "forward", "lx_bureau", "registrar", to_org=staff.orgs["lx_zhujian"].pk)
+    staff.do(submitted, "accept", "lx_zhujian", "handler")
+    before = page(client, url)
+
+    staff.do(submitted, "note", "lx_zhujian", "handler", text="内部记录：约谈物业经理")
+
+    with CaptureQueriesContext(connection) as q:
+        after = page(client, url)
+    assert timeline_reads(q.captured_queries), "a new event of any kind moves the version"
+    assert "内部记录" not in after
+    assert events_shown(after) == events_shown(before)
+
+
+def test_a_notice_sent_later_shows_as_sent(client, submitted):
+    url = track(client, submitted)["Location"]
+    assert "短信待发送" in page(client, url)
+    OutboxMessage.objects.filter(case=submitted).exclude(template="verification_code").update(state="sent")
+    html = page(client, url)
+    assert "短信已发送" in html and "短信待发送" not in html
+
+
+def test_each_case_has_its_own_entry(client, submitted, category, client_factory, staff):
+    other_client = client_factory()
+    other = Petitioner(other_client, category, phone="13900001111")
+    assert other.submit(other.form(name="李四", id_number=valid_id(2))
+                        ).status_code == 302
+    second = Case.objects.exclude(pk=submitted.pk).get()
+
+    url_a = track(client, submitted)["Location"]
+    url_b = track(other_client, second, last4="1111")["Location"]
+    a, b = page(client, url_a), page(other_client, url_b)
+    assert submitted.number in a and second.number not in a
+    assert second.number in b and submitted.number not in b
+    assert "李*" in b and "李*" not in a and "139****1111" in b and "139****1111" not in a
+
+    staff.do(submitted, "forward", "lx_bureau", "registrar", to_org=staff.orgs["lx_zhujian"].pk)
+    assert '<span class="fw-bold">转送</span>' in page(client, url_a)
+    with CaptureQueriesContext(connection) as q:
+        b_again = page(other_client, url_b)
+    assert b_again == b and timeline_reads(q.captured_queries) == []  # B's entry untouched and still used
+    # The link is bound to the browser that proved the case, cache or not.
+    assert client.get(url_b).status_code == 404
