@@ -70,8 +70,12 @@ def run() -> None:
         sub = case.submissions.order_by("id").first()
         full.append(_timed_in_rollback(
             lambda c=case, s=sub: on_submission(None, case=c, submission=s, is_new_case=True)))
-    print(summary("whole submission_received receiver (links + flags)", full))
+    print(summary("submission_received receiver, in the submission transaction", full))
     print(f"  → added per submission: p50 {statistics.median(full):.0f} ms, p95 {pct(full, 0.95):.0f} ms")
+    from xinfang.integrity.tasks import match_new_case
+
+    worker = [_timed_in_rollback(lambda c=case: match_new_case.call(c.pk)) for case in cases]
+    print(summary("repeat matching task in the worker (after commit)", worker))
     now = timezone.now()
     since = now - timedelta(days=1)
     total = 0.0

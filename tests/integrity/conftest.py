@@ -9,3 +9,10 @@ def fresh_idf():
     forget_sample()
     yield
     forget_sample()
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Run enqueued tasks at once, so repeat matching (a worker task enqueued on
+    commit) completes inside the test."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

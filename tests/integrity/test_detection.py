@@ -3,6 +3,7 @@ and very similar text in the same county, within the window."""
 
 from datetime import timedelta
 
+from django.test import TestCase
 from django.utils import timezone
 
 from tests.conftest import valid_id
@@ -25,7 +26,10 @@ def register(org, actor, content, *, seq, region="320213021", title="反映问�
         issue_region=Region.objects.get(code=region),
         petitioners=[PetitionerData(name=f"信访人{seq}", id_number=valid_id(seq), phone=phone, is_lead=True)],
     )
-    return register_case(reg, actor=actor, org=org).case
+    # Similar-text matching runs in the worker after commit: run the commit
+    # callbacks (the test's transaction never commits) with the immediate backend.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return register_case(reg, actor=actor, org=org).case
 
 
 def test_it_offers_an_earlier_case_with_a_similar_text_in_the_same_county(orgs, lx_registrar):
@@ -54,3 +58,26 @@ def test_it_offers_every_earlier_case_of_the_same_petitioner(orgs, lx_registrar)
     # The same phone (blind index) is the same petitioner too.
     again = register(orgs["lx_bureau"], lx_registrar, ELEVATOR, seq=9, phone="13900001111")
     assert CaseLink.objects.get(case=again, earlier=by_phone).same_petitioner
+
+
+def test_matching_waits_for_the_commit_and_is_idempotent(orgs, lx_registrar):
+    """The registering transaction does not look for similar texts; the task
+    enqueued on commit does, and running it twice offers nothing new."""
+    from xinfang.integrity.tasks import match_new_case
+
+    earlier = register(orgs["lx_bureau"], lx_registrar, ELEVATOR, seq=1, days_ago=40)
+    reg = Registration(
+        channel="letter", received_at=timezone.now(), title="反映问题", content=ELEVATOR_AGAIN,
+        demands="", purpose="claim", category=Category.objects.filter(parent__isnull=False).first(),
+        issue_region=Region.objects.get(code="320213021"),
+        petitioners=[PetitionerData(name="信访人3", id_number=valid_id(3), is_lead=True)],
+    )
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        new = register_case(reg, actor=lx_registrar, org=orgs["lx_bureau"]).case
+        assert not CaseLink.objects.filter(case=new).exists()
+    assert callbacks, "a matching task must be enqueued on commit"
+    for cb in callbacks:
+        cb()
+    assert list(CaseLink.objects.filter(case=new).values_list("earlier_id", flat=True)) == [earlier.pk]
+    assert match_new_case.call(new.pk)["offered"] == 1
+    assert CaseLink.objects.filter(case=new).count() == 1
