@@ -85,7 +85,7 @@ def group_clusters(visible: QuerySet[Case], end: date, window_days: int = WINDOW
         common = Counter(t for cid in members for t in top[cid])
         clusters.append(Cluster(
             case_ids=sorted(members), headcount=sum(info[c][2] for c in members),
-            phrases=[t for t, _ in common.most_common(3)],
+            phrases=sorted(common, key=lambda t: (-common[t], -weights.get(t, 0), t))[:3],
             regions=[n for n, _ in Counter(info[c][3] for c in members).most_common(3)],
         ))
     clusters.sort(key=lambda c: (len(c.case_ids), c.headcount), reverse=True)

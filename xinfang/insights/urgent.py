@@ -10,10 +10,14 @@ Measured by `python manage.py measure_urgent_alerts`.
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.utils import timezone
 
 from .models import Alert, AlertKind, AlertLevel
+
+# Hand-labelled texts (1 = should alert) used by the test and the measure command.
+SAMPLE_PATH = Path(__file__).parent / "data" / "urgent_sample.csv"
 
 LEXICON: dict[str, tuple[str, ...]] = {
     AlertKind.SELF_HARM: (

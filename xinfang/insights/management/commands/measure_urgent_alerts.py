@@ -7,9 +7,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from xinfang.insights.urgent import SAMPLE_PATH as SAMPLE
 from xinfang.insights.urgent import classify, scan
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "urgent_sample.csv"
 DEFAULT_MESSAGES = "/work/shared/data/citizen-messages/messages_with_likes.csv"
 
 
