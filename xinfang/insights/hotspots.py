@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from .models import RollupCursor, TermTotal, TermWeek
+from .phrases import stop_words
 from .rollup import CURSOR, _names_by_case, phrases_for
 from .scope import Scope, day_start, monday
 
@@ -56,14 +57,17 @@ def term_counts(scope: Scope, w0: date, w1: date) -> Counter:
     if scope.codes is not None:
         rows = (TermWeek.objects.filter(scope.rollup_q(), week__gte=w0, week__lte=w1)
                 .values_list("term").annotate(n=Sum("count")))
-        return Counter(dict(rows))
+        # Filter stop words here too, so editing the list takes effect
+        # without recounting the rollups.
+        stops = stop_words()
+        return Counter({t: n for t, n in rows if t not in stops})
     assert scope.live is not None
-    qs = (scope.live.filter(registered_at__gte=day_start(w0), registered_at__lt=day_start(w1 + timedelta(days=7)))
-          .order_by("-registered_at").values_list("id", "search_text")[:LIVE_CAP])
-    rows = list(qs)
-    names = _names_by_case([r[0] for r in rows])
+    live = list(scope.live.filter(registered_at__gte=day_start(w0),
+                                  registered_at__lt=day_start(w1 + timedelta(days=7)))
+                .order_by("-registered_at").values_list("id", "search_text")[:LIVE_CAP])
+    names = _names_by_case([r[0] for r in live])
     counts: Counter = Counter()
-    for case_id, text in rows:
+    for case_id, text in live:
         counts.update(phrases_for(text, names.get(case_id, ())))
     return counts
 

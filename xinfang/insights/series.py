@@ -46,11 +46,12 @@ def weekly_rows(scope: Scope, first: date, last: date) -> list[tuple[date, str, 
               .values_list("week", "region", "category_id").annotate(n=Sum("count")))
         return list(qs)
     assert scope.live is not None
-    qs = (scope.live.filter(registered_at__gte=day_start(first), registered_at__lt=day_start(last + timedelta(days=7)))
-          .annotate(w=TruncWeek("registered_at")).values_list("w", "issue_region_id", "category_id")
-          .annotate(n=Count("id")).order_by())
+    live = (scope.live.filter(registered_at__gte=day_start(first),
+                              registered_at__lt=day_start(last + timedelta(days=7)))
+            .annotate(w=TruncWeek("registered_at")).values_list("w", "issue_region_id", "category_id")
+            .annotate(n=Count("id")).order_by())
     out: dict[tuple, int] = defaultdict(int)
-    for w, region, cat, n in qs:
+    for w, region, cat, n in live:
         week = w.date() if hasattr(w, "date") else w
         out[(week, region_key(region), cat)] += n
     return [(*k, v) for k, v in out.items()]

@@ -27,7 +27,9 @@ def weekly_from_csv(path: str) -> tuple[list[date], np.ndarray]:
     before the first month with ≥ 8 messages are dropped (a few stray old posts),
     and so are trailing weeks where the collection stopped."""
     stamps = []
-    for row in csv.DictReader(open(path, encoding="utf-8")):
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
         try:
             stamps.append(datetime.strptime(row["time"][:10], "%Y-%m-%d").date())
         except (KeyError, ValueError):

@@ -39,7 +39,8 @@ class Command(BaseCommand):
             if not Path(path).exists():
                 self.stdout.write(f"{path}: not found, skipped")
                 continue
-            rows = list(csv.DictReader(open(path, encoding="utf-8")))
+            with open(path, encoding="utf-8") as fh:
+                rows = list(csv.DictReader(fh))
             hits = []
             for row in rows:
                 matches = scan(f"{row.get('title', '')}\n{row.get('body', '')}")
