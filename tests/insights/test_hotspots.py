@@ -19,9 +19,12 @@ PERIOD_START = date(2026, 5, 4)  # a Monday; the period is 4 weeks
 
 
 def build_weeks(region: str, term: str, per_week: list[int], first: date) -> None:
+    """Rows as the rollup writes them: the county and every level above it."""
     for i, n in enumerate(per_week):
-        if n:
-            TermWeek.objects.create(week=first + timedelta(weeks=i), region=region, term=term, count=n)
+        for key in rollup.region_levels(region):
+            if n:
+                row, _ = TermWeek.objects.get_or_create(week=first + timedelta(weeks=i), region=key, term=term)
+                TermWeek.objects.filter(pk=row.pk).update(count=row.count + n)
 
 
 @pytest.fixture

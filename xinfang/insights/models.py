@@ -2,15 +2,18 @@
 cases, the cursor that fills them, and urgent-content alerts.
 
 Rollups are keyed by the Monday of the registration week (Asia/Shanghai) and
-the county-level region of the issue (the first 6 digits of the region code;
-shorter codes — a city-wide issue — are kept as they are), so any region scope
-of county level or above is a code range over the key."""
+the region of the issue cut to county level (the first 6 digits of the code;
+shorter codes — a city-wide issue — are kept as they are). Volumes are kept
+per county only (a scope reads a code range, few rows); phrase counts, much
+more numerous, also per city and province (a scope reads its own key)."""
 
 from django.db import models
 
 
 class TermWeek(models.Model):
-    """How many cases registered in this week and county mention this phrase."""
+    """How many cases registered in this week and region mention this phrase.
+    Kept at three levels — province (2 digits), city (4) and county (6) — so
+    a scope reads its own rows by equality; never sum over a code range."""
 
     week = models.DateField()
     region = models.CharField(max_length=12)

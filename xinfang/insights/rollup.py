@@ -40,6 +40,13 @@ def region_key(code: str) -> str:
     return code[:6]
 
 
+def region_levels(code: str) -> list[str]:
+    """Province, city and county keys of a region: phrase counts are kept at
+    each level, so a city's year is ~100k rows read by equality, not a range
+    over every county's rows."""
+    return [code[:n] for n in (2, 4, 6) if len(code) >= n]
+
+
 @lru_cache(maxsize=50_000)
 def _phrases_cached(search_text: str) -> frozenset[str]:
     # Generated and template-like texts repeat; the cache makes backfill fast
@@ -94,10 +101,11 @@ def count_cases(rows: list[tuple]) -> tuple[Counter, Counter, Counter]:
     volume: Counter = Counter()
     for case_id, registered_at, region, category_id, text in rows:
         week = week_of(registered_at).isoformat()
-        key = region_key(region)
-        volume[(week, key, category_id)] += 1
+        volume[(week, region_key(region), category_id)] += 1
+        levels = region_levels(region)
         for term in phrases_for(text, names.get(case_id, ())):
-            terms[(week, key, term)] += 1
+            for key in levels:
+                terms[(week, key, term)] += 1
             totals[term] += 1
     return terms, totals, volume
 
