@@ -94,22 +94,33 @@ def _growth(cur: int, weeks: int, base: int, base_weeks: int, has_baseline: bool
     return round((cur / weeks + PRIOR) / (base / base_weeks + PRIOR) - 1.0, 3)
 
 
-def _baseline(scope: Scope, w0: date, weeks: int) -> tuple[Counter, int]:
+@dataclass
+class PeriodCounts:
+    """Phrase counts of a period and of its baseline, read once per page."""
+
+    current: Counter
+    base: Counter
+    weeks: int
+    base_weeks: int
+
+
+def period_counts(scope: Scope, start: date, end: date) -> PeriodCounts:
+    w0, w1, weeks = week_span(start, end)
     base_weeks = max(MIN_BASELINE_WEEKS, weeks)
     b0 = w0 - timedelta(weeks=base_weeks)
-    return term_counts(scope, b0, w0 - timedelta(weeks=1)), base_weeks
+    return PeriodCounts(term_counts(scope, w0, w1), term_counts(scope, b0, w0 - timedelta(weeks=1)),
+                        weeks, base_weeks)
 
 
 def hotspots(scope: Scope, start: date, end: date, region_code: str | None = None,
-             limit: int = 20) -> list[Hotspot]:
-    w0, w1, weeks = week_span(start, end)
-    current = term_counts(scope, w0, w1)
+             limit: int = 20, counts: PeriodCounts | None = None) -> list[Hotspot]:
+    counts = counts or period_counts(scope, start, end)
+    current, base, weeks, base_weeks = counts.current, counts.base, counts.weeks, counts.base_weeks
     top = [t for t, c in current.most_common(CANDIDATES) if c >= MIN_COUNT]
     if not top:
         return []
     weights = idf(top)
     ranked = sorted(top, key=lambda t: current[t] * weights[t], reverse=True)[:limit]
-    base, base_weeks = _baseline(scope, w0, weeks)
     has_base = sum(base.values()) > 0
     return [Hotspot(t, round(current[t] * weights[t], 1), current[t], base.get(t, 0),
                     _growth(current[t], weeks, base.get(t, 0), base_weeks, has_base),
@@ -117,11 +128,10 @@ def hotspots(scope: Scope, start: date, end: date, region_code: str | None = Non
 
 
 def emerging(scope: Scope, start: date, end: date, region_code: str | None = None,
-             limit: int = 20, min_growth: float = 0.5) -> list[Hotspot]:
+             limit: int = 20, min_growth: float = 0.5, counts: PeriodCounts | None = None) -> list[Hotspot]:
     """Phrases growing fastest against their own baseline (needs a baseline)."""
-    w0, w1, weeks = week_span(start, end)
-    current = term_counts(scope, w0, w1)
-    base, base_weeks = _baseline(scope, w0, weeks)
+    counts = counts or period_counts(scope, start, end)
+    current, base, weeks, base_weeks = counts.current, counts.base, counts.weeks, counts.base_weeks
     if not sum(base.values()):
         return []
     found = []

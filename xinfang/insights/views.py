@@ -11,7 +11,7 @@ from xinfang.cases.search import filter_by_text
 
 from .forecasts_page import forecast_rows
 from .forms import ForecastForm, HotspotCasesForm, PeriodForm
-from .hotspots import emerging, hotspots
+from .hotspots import emerging, hotspots, period_counts
 from .scope import day_start, scope_for
 from .warnings import active_warnings
 
@@ -44,9 +44,11 @@ def hotspot_list(request):
     if form.is_valid():
         start, end, region = _period(form)
         scope = scope_for(request.user, region)
-        items = hotspots(scope, start, end, region, 30)
+        counts = period_counts(scope, start, end)
+        items = hotspots(scope, start, end, region, 30, counts=counts)
         ctx |= {
-            "hotspots": items, "emerging": emerging(scope, start, end, region, 15), "start": start, "end": end,
+            "hotspots": items, "emerging": emerging(scope, start, end, region, 15, counts=counts),
+            "start": start, "end": end,
             "chart": {"phrases": [h.phrase for h in items[:20]], "weights": [h.weight for h in items[:20]],
                       "counts": [h.count for h in items[:20]]},
         }
