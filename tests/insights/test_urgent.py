@@ -63,3 +63,20 @@ def test_the_hand_labelled_sample_is_classified_with_high_precision_and_recall()
     precision = tp / sum(f for f, _ in fired)
     recall = tp / sum(lab for _, lab in fired)
     assert len(rows) >= 40 and precision >= 0.9 and recall >= 0.9
+
+
+def test_alerts_are_listed_as_warnings_only_for_those_who_see_the_case(client, lx_registrar, lx_bosses, make_user,
+                                                                       registration_post):
+    from django.utils import timezone
+
+    from xinfang.insights.api import active_warnings
+
+    client.force_login(lx_registrar)
+    client.post("/cases/new/letter/", registration_post("letter", content="再不给说法，我们就集体上访，去市政府静坐。"))
+    case = Case.objects.get()
+    today = timezone.localdate()
+    leader, _ = lx_bosses
+    urgent = [w for w in active_warnings(leader, today, today) if w["kind"] == "urgent"]
+    assert len(urgent) == 1 and case.number in urgent[0]["title"] and urgent[0]["level"] == "orange"
+    assert urgent[0]["url"] == f"/cases/{case.pk}/"
+    assert active_warnings(make_user("jy_bureau", "leader"), today, today) == []
