@@ -12,8 +12,14 @@ from xinfang.cases.search import filter_by_text
 from .forecasts_page import forecast_rows
 from .forms import ForecastForm, HotspotCasesForm, PeriodForm
 from .hotspots import emerging, hotspots, period_counts
+from .models import RollupCursor
+from .rollup import CURSOR
 from .scope import day_start, scope_for
 from .warnings import active_warnings
+
+
+def _freshness() -> RollupCursor | None:
+    return RollupCursor.objects.filter(name=CURSOR).first()
 
 
 def _period(form) -> tuple:
@@ -52,6 +58,7 @@ def hotspot_list(request):
             "chart": {"phrases": [h.phrase for h in items[:20]], "weights": [h.weight for h in items[:20]],
                       "counts": [h.count for h in items[:20]]},
         }
+    ctx["freshness"] = _freshness()
     return render(request, "insights/hotspots.html", ctx)
 
 
@@ -102,4 +109,5 @@ def forecasts(request):
         rows = forecast_rows(scope_for(request.user, region), end, form.cleaned_data["horizon"])
         ctx |= {"rows": rows, "end": end, "horizon": form.cleaned_data["horizon"],
                 "chart": [r.chart() for r in rows]}
+    ctx["freshness"] = _freshness()
     return render(request, "insights/forecasts.html", ctx)

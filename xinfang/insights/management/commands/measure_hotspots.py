@@ -41,7 +41,8 @@ class Command(BaseCommand):
             titles[month].append(row.get("title", ""))
         n = len(rows)
         shown = stops = fragments = in_titles = 0
-        for month in sorted(per_month):
+        months = sorted(per_month)
+        for i, month in enumerate(months):
             if len(titles[month]) < min_month:
                 continue
             counts = per_month[month]
@@ -53,5 +54,12 @@ class Command(BaseCommand):
                 fragments += len(t) < 2 or any(t != u and t in u for u in ranked)
                 in_titles += sum(t in title for title in titles[month]) >= 2
             self.stdout.write(f"{month} ({len(titles[month])} msgs): " + " ".join(f"{t}({counts[t]})" for t in ranked))
+            if i >= 2 and min(len(titles[months[i - 1]]), len(titles[months[i - 2]])) >= min_month:
+                # Emerging: growth against the two months before, with the
+                # same prior as the pages (one mention a week ≈ 4 a month).
+                base = per_month[months[i - 1]] + per_month[months[i - 2]]
+                growth = {t: (c + 4) / (base[t] / 2 + 4) - 1 for t, c in counts.items() if c >= 5}
+                rising = sorted((t for t in growth if growth[t] >= 0.5), key=lambda t: -growth[t])[:6]
+                self.stdout.write("    emerging: " + " ".join(f"{t}(+{growth[t]:.0%})" for t in rising))
         self.stdout.write(f"checks over {shown} phrases: stop words {stops}, fragments of another shown phrase "
                           f"{fragments}, found in ≥ 2 titles of their month {in_titles} ({in_titles / max(shown, 1):.0%})")
