@@ -14,7 +14,11 @@ from xinfang.insights.models import RollupCursor, TermTotal, TermWeek, VolumeWee
 
 pytestmark = pytest.mark.django_db
 
-LATER = timezone.now() + timedelta(minutes=10)
+
+
+def later():
+    """A moment when everything registered so far has settled."""
+    return timezone.now() + timedelta(minutes=10)
 
 
 def snapshot() -> tuple:
@@ -29,13 +33,13 @@ def test_it_counts_incrementally_exactly_like_a_backfill(lx_case, jy_case):
     w1, w2 = date(2026, 3, 2), date(2026, 3, 9)
     at_week(lx_case("小区电梯停运", "电梯停运三个月，物业公司不维修"), w1)
     at_week(lx_case("物业费上涨", "物业公司擅自上涨物业费"), w1)
-    rollup.ingest_new(now=LATER)
+    rollup.ingest_new(now=later())
     at_week(jy_case("拖欠工资", "建筑工地拖欠农民工工资半年"), w2)
     at_week(lx_case("电梯噪音", "电梯运行噪音扰民，物业公司推诿"), w2)
     # Two more small batches, as a worker would run them over time.
-    assert rollup.ingest_batch(now=LATER, batch=1) == 1
-    assert rollup.ingest_new(now=LATER) == {"counted": 1}
-    assert rollup.ingest_new(now=LATER) == {"counted": 0}  # idempotent
+    assert rollup.ingest_batch(now=later(), batch=1) == 1
+    assert rollup.ingest_new(now=later()) == {"counted": 1}
+    assert rollup.ingest_new(now=later()) == {"counted": 0}  # idempotent
     incremental = snapshot()
     assert RollupCursor.objects.get().cases_counted == 4
 
@@ -52,7 +56,7 @@ def test_it_counts_incrementally_exactly_like_a_backfill(lx_case, jy_case):
 def test_it_waits_for_a_case_to_settle_before_passing_it(lx_case):
     lx_case("电梯停运", "电梯停运")
     assert rollup.ingest_new() == {"counted": 0}  # just registered: a lower id might still commit
-    assert rollup.ingest_new(now=LATER) == {"counted": 1}
+    assert rollup.ingest_new(now=later()) == {"counted": 1}
 
 
 def test_a_cursor_moved_by_another_worker_rolls_the_batch_back(lx_case):
@@ -68,7 +72,7 @@ def test_a_cursor_moved_by_another_worker_rolls_the_batch_back(lx_case):
     rollup.count_cases = racing
     try:
         with pytest.raises(RuntimeError):
-            rollup.ingest_batch(now=LATER)
+            rollup.ingest_batch(now=later())
     finally:
         rollup.count_cases = real
     assert not TermWeek.objects.exists() and not VolumeWeek.objects.exists()
@@ -77,7 +81,7 @@ def test_a_cursor_moved_by_another_worker_rolls_the_batch_back(lx_case):
 def test_it_never_counts_a_petitioners_name(lx_case):
     # make_case registers the petitioner 张三.
     at_week(lx_case("张三反映电梯问题", "我叫张三，小区电梯停运，张三多次找物业公司"), date(2026, 3, 2))
-    rollup.ingest_new(now=LATER)
+    rollup.ingest_new(now=later())
     terms = set(TermTotal.objects.values_list("term", flat=True))
     assert "电梯" in terms
     assert not any("张三" in t for t in terms)
