@@ -1,8 +1,10 @@
 """Clusters of group petitions (集体访) on one topic in a window.
 
 Each group case is reduced to its most distinctive key phrases (highest IDF);
-two cases are linked when their phrase sets overlap enough (Jaccard ≥
-`LINK`); connected cases form a cluster. A cluster of `MIN_CASES` or more
+two cases of the same county (属地: a mass incident is local) are linked when
+their phrase sets overlap enough (Jaccard ≥ `LINK`); connected cases form a
+cluster. A phrase shared by more than `MAX_SHARED` group cases of a county in
+the window is too common to tie two of them together. A cluster of `MIN_CASES` or more
 group petitions within `WINDOW_DAYS` is a warning: many groups raising the
 same matter at once is how a local dispute turns into a mass incident.
 """
@@ -16,7 +18,7 @@ from django.db.models import QuerySet
 from xinfang.cases.models import Case
 
 from .hotspots import idf
-from .rollup import _names_by_case, phrases_for
+from .rollup import _names_by_case, phrases_for, region_key
 from .scope import day_start
 
 WINDOW_DAYS = 30
@@ -24,6 +26,8 @@ MIN_CASES = 3
 LINK = 0.3
 TOP_PHRASES = 8
 CAP = 3000  # newest group cases examined
+MAX_SHARED = 40
+MAX_CLUSTERS = 10
 
 
 @dataclass
@@ -53,21 +57,23 @@ def group_clusters(visible: QuerySet[Case], end: date, window_days: int = WINDOW
     start = end - timedelta(days=window_days - 1)
     rows = list(visible.filter(is_group=True, registered_at__gte=day_start(start),
                                registered_at__lt=day_start(end + timedelta(days=1)))
-                .order_by("-registered_at").values_list("id", "search_text", "headcount", "issue_region__name")[:CAP])
+                .order_by("-registered_at")
+                .values_list("id", "search_text", "headcount", "issue_region__name", "issue_region_id")[:CAP])
     if len(rows) < MIN_CASES:
         return []
     names = _names_by_case([r[0] for r in rows])
     sets = {r[0]: phrases_for(r[1], names.get(r[0], ())) for r in rows}
     weights = idf(sorted({t for s in sets.values() for t in s}))
     top = {cid: set(sorted(s, key=lambda t: -weights.get(t, 0))[:TOP_PHRASES]) for cid, s in sets.items()}
-    by_phrase: dict[str, list[int]] = defaultdict(list)
+    county = {r[0]: region_key(r[4]) for r in rows}
+    by_phrase: dict[tuple[str, str], list[int]] = defaultdict(list)
     for cid, s in top.items():
         for t in s:
-            by_phrase[t].append(cid)
+            by_phrase[(county[cid], t)].append(cid)
     uf = _Union()
     for members in by_phrase.values():
-        if len(members) > 200:
-            continue  # a phrase shared by hundreds of cases is not a topic
+        if len(members) > MAX_SHARED:
+            continue
         for i, a in enumerate(members):
             for b in members[i + 1:]:
                 if uf.find(a) != uf.find(b):
@@ -89,4 +95,4 @@ def group_clusters(visible: QuerySet[Case], end: date, window_days: int = WINDOW
             regions=[n for n, _ in Counter(info[c][3] for c in members).most_common(3)],
         ))
     clusters.sort(key=lambda c: (len(c.case_ids), c.headcount), reverse=True)
-    return clusters
+    return clusters[:MAX_CLUSTERS]

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from django.core.cache import cache
 
 from .forecast import Forecast, forecast
+from .rollup import rollup_version
 from .scope import Scope
 from .series import Series, build_series
 from .warnings import last_complete_week
@@ -55,8 +57,23 @@ def _trim_leading_zeros(series: list[Series]) -> list[Series]:
     return [Series(s.key, s.label, s.weeks[first:], s.values[first:]) for s in series]
 
 
+CACHE_SECONDS = 600
+
+
 def forecast_rows(scope: Scope, end: date, horizon: int = 8) -> list[ForecastRow]:
+    """Forecasts change with complete weeks only, so rollup scopes are cached
+    for a few minutes (backtesting two dozen series takes a second or two)."""
     last = last_complete_week(end)
+    key = None
+    version = rollup_version()
+    if scope.codes is not None and version:
+        key = f"insights:forecast:{','.join(scope.codes)}:{last.isoformat()}:{horizon}:{version}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     series = _trim_leading_zeros(build_series(scope, last, HISTORY_WEEKS))
     future = [last + timedelta(weeks=i) for i in range(1, horizon + 1)]
-    return [ForecastRow(s, forecast(s.values, horizon), future) for s in series]
+    rows = [ForecastRow(s, forecast(s.values, horizon), future) for s in series]
+    if key:
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows

@@ -13,17 +13,20 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import Sum
 from django.urls import reverse
 
+from xinfang.orgs.models import Region
+
 from .models import RollupCursor, TermTotal, TermWeek
-from .phrases import stop_words
+from .phrases import shown
 from .rollup import CURSOR, _names_by_case, phrases_for
 from .scope import Scope, day_start, monday
 
-LIVE_CAP = 20_000  # newest cases read when computing live (plain fallback)
+LIVE_CAP = 5_000  # newest cases read when computing live (plain fallback)
 CANDIDATES = 400  # most frequent phrases considered for the TF-IDF ranking
 MIN_COUNT = 2
 MIN_EMERGING = 5
@@ -57,19 +60,34 @@ def term_counts(scope: Scope, w0: date, w1: date) -> Counter:
     if scope.codes is not None:
         rows = (TermWeek.objects.filter(region__in=scope.codes, week__gte=w0, week__lte=w1)
                 .values_list("term").annotate(n=Sum("count")))
-        # Filter stop words here too, so editing the list takes effect
+        # Re-check each phrase, so editing the stop words takes effect
         # without recounting the rollups.
-        stops = stop_words()
-        return Counter({t: n for t, n in rows if t not in stops})
+        places = place_names()
+        return Counter({t: n for t, n in rows if shown(t) and t not in places})
     assert scope.live is not None
     live = list(scope.live.filter(registered_at__gte=day_start(w0),
                                   registered_at__lt=day_start(w1 + timedelta(days=7)))
                 .order_by("-registered_at").values_list("id", "search_text")[:LIVE_CAP])
     names = _names_by_case([r[0] for r in live])
     counts: Counter = Counter()
+    places = place_names()
     for case_id, text in live:
-        counts.update(phrases_for(text, names.get(case_id, ())))
+        counts.update(t for t in phrases_for(text, names.get(case_id, ())) if t not in places)
     return counts
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Names of provinces, cities and counties, with and without their suffix
+    (无锡市, 无锡): the region filter already says where, and a city's own name
+    tops every list of its petitions."""
+    names = set()
+    for name in Region.objects.filter(level__lte=3).values_list("name", flat=True):
+        names.add(name)
+        for suffix in ("市", "区", "县", "省"):
+            if name.endswith(suffix) and len(name) > 2:
+                names.add(name[: -len(suffix)])
+    return frozenset(names)
 
 
 def idf(terms: list[str]) -> dict[str, float]:

@@ -22,8 +22,10 @@ import jieba
 
 DATA = Path(__file__).parent / "data"
 # Noun-like jieba tags: nouns, proper nouns, organisations, places, verbal and
-# adjectival nouns, idioms and fixed expressions (安全隐患, 臭气熏天).
-KEEP_TAGS = frozenset(["n", "nz", "nt", "ns", "nw", "vn", "nl", "ng", "an", "i", "l", "j"])
+# adjectival nouns, abbreviations. Idioms and fixed expressions (i, l) are
+# left out: in petitions they are mostly rhetoric (一拖再拖, 走投无路); the
+# few that name a problem (安全隐患, 臭气熏天) are in the domain dictionary.
+KEEP_TAGS = frozenset(["n", "nz", "nt", "ns", "nw", "vn", "nl", "ng", "an", "j"])
 PLACE_SUFFIXES = ("村", "社区", "小区", "公司", "街道", "镇", "路", "街", "园", "苑", "府", "城", "厂",
                   "医院", "学校", "中学", "小学", "广场", "大道", "花园", "湾", "庄", "河", "桥", "局", "站")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -62,6 +64,12 @@ def _tags() -> dict[str, str]:
                 if len(parts) == 3:
                     tags[parts[0]] = parts[2]
         return tags
+
+
+def shown(term: str) -> bool:
+    """Whether a counted phrase may be shown: re-checked when reading, so
+    editing the stop words or the tags takes effect without recounting."""
+    return is_phrase(term)
 
 
 def is_phrase(token: str) -> bool:

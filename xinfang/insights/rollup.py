@@ -138,6 +138,13 @@ def ingest_batch(now: datetime | None = None, batch: int = BATCH) -> int:
         return len(rows)
 
 
+def rollup_version() -> str | None:
+    """Changes whenever a batch is counted: part of cache keys, so a cached
+    figure never outlives the data it was computed from."""
+    row = RollupCursor.objects.filter(name=CURSOR).values_list("last_case_id", "updated_at").first()
+    return f"{row[0]}-{row[1].timestamp()}" if row else None
+
+
 def ingest_new(now: datetime | None = None, max_cases: int | None = None) -> dict[str, int]:
     """Count every settled case not counted yet (the scheduled job)."""
     done = 0

@@ -4,6 +4,7 @@ urgent-content alerts on submissions, and clusters of group petitions."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from xinfang.orgs.access import visible_cases
@@ -11,6 +12,7 @@ from xinfang.orgs.access import visible_cases
 from .clusters import WINDOW_DAYS, group_clusters
 from .hotspots import drill_url
 from .models import Alert
+from .rollup import rollup_version
 from .scope import Scope, day_start, monday, scope_for
 from .series import build_series
 from .surges import BASELINE_WEEKS, detect
@@ -42,8 +44,15 @@ def last_complete_week(end: date) -> date:
 
 
 def surge_warnings(scope: Scope, end: date) -> list[Warning]:
+    """Surges as of the last complete week; cached a few minutes for rollup
+    scopes, since complete weeks change only as late registrations trickle in."""
     last = last_complete_week(end)
-    found = []
+    version = rollup_version()
+    key = (f"insights:surges:{','.join(scope.codes)}:{end.isoformat()}:{version}"
+           if scope.codes is not None and version else None)
+    if key and (cached := cache.get(key)) is not None:
+        return cached
+    found: list[Warning] = []
     for s in build_series(scope, last, BASELINE_WEEKS + 4):
         surge = detect(s.values)
         if surge is None:
@@ -56,6 +65,8 @@ def surge_warnings(scope: Scope, end: date) -> list[Warning]:
                           last),
             reverse("insights:forecasts") + f"?end={end.isoformat()}#series-{s.key.replace(':', '-')}",
         ))
+    if key:
+        cache.set(key, found, 600)
     return found
 
 
