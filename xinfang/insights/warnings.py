@@ -90,6 +90,13 @@ def urgent_warnings(user, start: date, end: date, limit: int = 50) -> list[Warni
 
 
 def cluster_warnings(scope: Scope, end: date) -> list[Warning]:
+    """Cached like surges: reading a month of a city's group petitions takes
+    a second or two, and the answer changes only when new cases are counted."""
+    version = rollup_version()
+    key = (f"insights:clusters:{','.join(scope.codes)}:{end.isoformat()}:{version}"
+           if scope.codes is not None and version else None)
+    if key and (cached := cache.get(key)) is not None:
+        return cached
     out = []
     start = end - timedelta(days=WINDOW_DAYS - 1)
     for c in group_clusters(scope.cases(), end):
@@ -101,6 +108,8 @@ def cluster_warnings(scope: Scope, end: date) -> list[Warning]:
             f"涉及{'、'.join(c.regions)}",
             drill_url(" ".join(c.phrases[:2]), start, end, None, group=True),
         ))
+    if key:
+        cache.set(key, out, 600)
     return out
 
 
