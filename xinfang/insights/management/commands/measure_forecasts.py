@@ -60,7 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--files", nargs="*", default=DEFAULT_FILES, help="CSV files with a time column")
         parser.add_argument("--weeks", type=int, default=104, help="history length for system series")
 
-    def report(self, label: str, values: np.ndarray) -> tuple[float, float] | None:
+    def report(self, label: str, values: np.ndarray) -> tuple[float, float, float | None] | None:
         fc = forecast(values, 8)
         if fc is None or fc.mape is None or fc.naive_mape is None:
             self.stdout.write(f"  {label:<16} too short ({len(values)} weeks)")
@@ -71,13 +71,15 @@ class Command(BaseCommand):
         self.stdout.write(f"  {label:<16} weeks {len(values):>4}  mean/wk {values.mean():8.1f}  "
                           f"chosen {METHOD_LABELS.get(fc.method, fc.method):<10} MAPE {fc.mape:6.1f}%  "
                           f"naive MAPE {fc.naive_mape:6.1f}%  | {held_text}  ({others})")
-        return fc.mape, fc.naive_mape
+        return fc.mape, fc.naive_mape, held[1] if held else None
 
-    def summary(self, name: str, pairs: list[tuple[float, float]]) -> None:
+    def summary(self, name: str, pairs: list[tuple[float, float, float | None]]) -> None:
         if pairs:
             chosen, naive = np.mean([p[0] for p in pairs]), np.mean([p[1] for p in pairs])
+            held = [p[2] for p in pairs if p[2] is not None]
+            held_text = f", held-out selection {np.mean(held):.1f}%" if held else ""
             self.stdout.write(f"  overall ({name}, {len(pairs)} series): mean MAPE {chosen:.1f}% "
-                              f"vs naive {naive:.1f}%")
+                              f"vs naive {naive:.1f}%{held_text}")
 
     def handle(self, *args, files: list[str], weeks: int, **options):
         self.stdout.write("Backtest: rolling origin, last 12 origins, 1–4 weeks ahead; MAPE over weeks with cases.")
