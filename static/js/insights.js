@@ -32,7 +32,7 @@
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { data: ["实际", "预测"], top: 0 },
-      grid: { left: 40, right: 10, top: 28, bottom: 24 },
+      grid: { left: 10, right: 10, top: 28, bottom: 24, containLabel: true },
       xAxis: { type: "category", data: row.labels },
       yAxis: { type: "value", min: 0 },
       series: [

@@ -28,6 +28,7 @@ DATA = Path(__file__).parent / "data"
 KEEP_TAGS = frozenset(["n", "nz", "nt", "ns", "nw", "vn", "nl", "ng", "an", "j"])
 PLACE_SUFFIXES = ("村", "社区", "小区", "公司", "街道", "镇", "路", "街", "园", "苑", "府", "城", "厂",
                   "医院", "学校", "中学", "小学", "广场", "大道", "花园", "湾", "庄", "河", "桥", "局", "站")
+LEADING_FUNCTION_CHARS = frozenset("去对从到在向往列把被给和与跟由经沿至于是有为让将")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _lock = threading.Lock()
 
@@ -79,7 +80,8 @@ def is_phrase(token: str) -> bool:
         return True
     tag = _tags().get(token)
     if tag is None:
-        return len(token) >= 3 and token.endswith(PLACE_SUFFIXES)
+        # HMM-found words glue a preposition to a name now and then (去锡兴路).
+        return len(token) >= 3 and token.endswith(PLACE_SUFFIXES) and token[0] not in LEADING_FUNCTION_CHARS
     return tag in KEEP_TAGS
 
 
