@@ -57,6 +57,9 @@ def main() -> None:
     from bench import integrity_bench
 
     integrity_bench.run()
+    from bench import insights_bench
+
+    insights_bench.run()
     print(f"\nbench finished in {time.perf_counter() - t:.1f} s")
 
 

@@ -23,14 +23,15 @@ def bureaus_covering(region_code: str) -> list[Org]:
     return sorted(orgs, key=lambda o: -len(o.region_id))
 
 
-def alert_leaders(case: Case, org: Org, text: str) -> int:
-    """In-app alerts to the leaders of the registering org and every bureau above the issue."""
+def alert_leaders(case: Case, org: Org, text: str, *, roles: tuple[str, ...] = (Role.LEADER,),
+                  kind: str = "urgent") -> int:
+    """In-app alerts to the leaders (or other `roles`) of the registering org and every bureau above the issue."""
     org_ids = {org.pk, *(b.pk for b in bureaus_covering(case.issue_region_id))}
-    leaders = Membership.objects.filter(org_id__in=org_ids, role=Role.LEADER, is_active=True).values_list(
+    leaders = Membership.objects.filter(org_id__in=org_ids, role__in=roles, is_active=True).values_list(
         "user_id", flat=True).distinct()
     now = timezone.now()
     Notification.objects.bulk_create(
-        Notification(user_id=uid, case=case, kind="urgent", text=text, is_urgent=True, created_at=now)
+        Notification(user_id=uid, case=case, kind=kind, text=text, is_urgent=True, created_at=now)
         for uid in leaders
     )
     return len(leaders)

@@ -15,4 +15,5 @@ SCHEDULE = [
     Job("xinfang.jobs.tasks.invite_evaluations", 300),
     Job("xinfang.jobs.tasks.deadline_sweep", 60),
     Job("xinfang.jobs.tasks.integrity_sweep", 3600),
+    Job("xinfang.jobs.tasks.ingest_insights", 120),
 ]

@@ -43,3 +43,10 @@ def integrity_sweep() -> dict[str, int]:
     from xinfang.integrity.sweep import sweep
 
     return sweep()
+def ingest_insights() -> dict[str, int]:
+    """Count newly registered cases into the hotspot and volume rollups. A
+    high-water mark on case id, moved by conditional update: two workers never
+    count a case twice."""
+    from xinfang.insights.rollup import ingest_new
+
+    return ingest_new(max_cases=50_000)
