@@ -1,0 +1,4 @@
+"""Assessment tests reuse the disclosure factories: cases created directly at
+pinned Beijing times, signed letters and petitioners."""
+
+from tests.disclosure.conftest import _fresh_state, add_petitioner, bj, make_case, sign_letter  # noqa: F401

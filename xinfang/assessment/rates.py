@@ -1,0 +1,269 @@
+"""三率 for assessment: every org (or every region) at once, for any period,
+for the petition bureau and for the handling org separately, as set-based SQL.
+
+The counting rules are those of `xinfang.disclosure.rates` (DESIGN §8) — the
+same clock kinds, evaluation sources, "satisfied" ratings and the same reading
+of a clock as it stood at `now` — written here as SQL conditions so that a
+year of a whole city is a handful of GROUP BY queries instead of a Python loop
+over a million rows. `tests/assessment/test_rates_table.py` checks both
+implementations against the same hand-computed table.
+
+Each figure is `numerator ÷ denominator` over *items*: a clock (受理告知, 办理,
+评价 window) or an evaluation. Every item belongs to one org:
+
+- handler version: the handling org = the org that signed the case's latest
+  答复意见书, else the org holding the case now (as in disclosure.rates);
+  satisfaction belongs to the org the petitioner rated;
+- bureau version: the petition bureau that registered the case. Its 及时受理率
+  counts its own 处理 clocks (register → forward / assign / accept within 15
+  days), its 按期办结率 the replies to the cases it registered (it answers for
+  what it sent on), and its two evaluation rates the petitioners' rating of
+  the bureau itself.
+
+The clock kinds and evaluation sources are configurable through
+settings.ASSESSMENT_RATES, e.g. {"bureau.timely_acceptance": {"kinds": ["dispose"]}}.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
+
+from xinfang.cases.models import Case
+from xinfang.cases.models_procedure import Evaluation, EvaluationTarget, LetterKind, ReplyLetter
+from xinfang.disclosure import rates as base
+from xinfang.disclosure.rates import Formula, Period, Rate
+from xinfang.rules.kinds import OPEN_STATES, ClockKind, ClockState
+from xinfang.rules.models import Clock
+
+RATE_KEYS = ("timely_acceptance", "on_time_reply", "satisfaction", "participation")
+TARGETS = (EvaluationTarget.BUREAU, EvaluationTarget.HANDLER)
+Part = Literal["numerator", "denominator"]
+
+BUREAU_FORMULAS = {
+    "timely_acceptance": Formula("及时受理率", "按期处理数（登记后按期受理、转送或交办）", "应处理数（按期 + 超期 + 逾期未处理）",
+                                 "信访部门处理期限在本期届满的事项"),
+    "on_time_reply": Formula("按期办结率", "本部门登记事项按期办结数", "应办结数（按期办结 + 超期办结 + 逾期未办结）",
+                             "本部门登记、办理期限在本期届满的事项"),
+    "satisfaction": Formula("群众满意率", "对信访部门（满意 + 基本满意）数", "对信访部门参评数",
+                            "本期信访人对信访部门作出的评价，每件事项计一次"),
+    "participation": Formula("参评率", "对信访部门参评数", "（参评数 + 评价期满未评价数）",
+                             "本部门登记、评价期限在本期届满的事项"),
+}
+
+
+@dataclass(frozen=True)
+class RateSpec:
+    """How one rate is counted for one target."""
+
+    key: str
+    target: str
+    formula: Formula
+    kinds: tuple[str, ...] = ()  # clock kinds (deadline rates and the evaluation window)
+    sources: tuple[str, ...] = tuple(base.PETITIONER_SOURCES)  # evaluation sources, preferred first
+    satisfied: tuple[str, ...] = tuple(base.SATISFIED)
+
+    @property
+    def is_deadline(self) -> bool:
+        return self.key in ("timely_acceptance", "on_time_reply")
+
+
+def _default_specs() -> dict[tuple[str, str], RateSpec]:
+    H, B = EvaluationTarget.HANDLER, EvaluationTarget.BUREAU
+    window = (ClockKind.EVALUATE,)
+    return {
+        (H, "timely_acceptance"): RateSpec("timely_acceptance", H, base.TIMELY_ACCEPTANCE, tuple(base.ACCEPT_KINDS)),
+        (H, "on_time_reply"): RateSpec("on_time_reply", H, base.ON_TIME_REPLY, tuple(base.REPLY_KINDS)),
+        (H, "satisfaction"): RateSpec("satisfaction", H, base.SATISFACTION),
+        (H, "participation"): RateSpec("participation", H, base.PARTICIPATION, window),
+        (B, "timely_acceptance"): RateSpec("timely_acceptance", B, BUREAU_FORMULAS["timely_acceptance"],
+                                           (ClockKind.DISPOSE,)),
+        (B, "on_time_reply"): RateSpec("on_time_reply", B, BUREAU_FORMULAS["on_time_reply"], tuple(base.REPLY_KINDS)),
+        (B, "satisfaction"): RateSpec("satisfaction", B, BUREAU_FORMULAS["satisfaction"]),
+        (B, "participation"): RateSpec("participation", B, BUREAU_FORMULAS["participation"], window),
+    }
+
+
+def spec(target: str, key: str) -> RateSpec:
+    found = _default_specs()[(target, key)]
+    override = getattr(settings, "ASSESSMENT_RATES", {}).get(f"{target}.{key}", {})
+    return replace(found, **{k: tuple(v) for k, v in override.items() if k in ("kinds", "sources", "satisfied")})
+
+
+# -- what a clock amounts to at `now`, as SQL (mirrors base.deadline_outcome) ------
+
+def _stopped_by(now: datetime) -> Q:
+    return Q(stopped_at__isnull=False, stopped_at__lte=now)
+
+
+def _open_at(now: datetime) -> Q:
+    # A clock stopped after `now` was still running then.
+    return Q(state__in=OPEN_STATES) | Q(stopped_at__isnull=True) | Q(stopped_at__gt=now)
+
+
+def deadline_buckets(now: datetime) -> dict[str, Q]:
+    met = Q(state=ClockState.MET) & _stopped_by(now)
+    late = Q(state=ClockState.MISSED) & _stopped_by(now)
+    overdue = _open_at(now) & Q(due_at__lt=now)
+    return {"numerator": met, "denominator": met | late | overdue, "met": met, "late": late, "overdue": overdue}
+
+
+def window_void(now: datetime) -> Q:
+    """Closed early (a review request instead of a rating): not counted. Mirrors base.window_outcome."""
+    return Q(state=ClockState.CANCELLED) & _stopped_by(now) & Q(stopped_at__lte=F("due_at"))
+
+
+# -- the items behind each figure ------------------------------------------------
+
+def _final_letters() -> QuerySet[ReplyLetter]:
+    """Each case's latest signed 答复意见书 (the NOT EXISTS plans as an anti-join)."""
+    signed = ReplyLetter.objects.filter(kind=LetterKind.REPLY, signed_at__isnull=False)
+    later = signed.filter(case_id=OuterRef("case_id")).filter(
+        Q(signed_at__gt=OuterRef("signed_at")) | Q(signed_at=OuterRef("signed_at"), id__gt=OuterRef("id")))
+    return signed.exclude(Exists(later))
+
+
+def _has_signed_letter(case_ref: str = "case_id") -> Exists:
+    return Exists(ReplyLetter.objects.filter(case_id=OuterRef(case_ref), kind=LetterKind.REPLY,
+                                             signed_at__isnull=False))
+
+
+def _rated(s: RateSpec, now: datetime) -> Exists:
+    return Exists(Evaluation.objects.filter(case_id=OuterRef("case_id"), target=s.target, source__in=s.sources,
+                                            at__lte=now))
+
+
+def _clock_items(s: RateSpec, cases: "Scope", period: Period, now: datetime) -> QuerySet[Clock]:
+    return cases.apply(Clock.objects.filter(kind__in=s.kinds, due_at__gte=period.start, due_at__lt=period.end,
+                                            started_at__lte=now))
+
+
+def _evaluation_items(s: RateSpec, cases: "Scope", period: Period, now: datetime) -> QuerySet[Evaluation]:
+    """One rating per case and rated org: an evaluation counts unless a preferred
+    source rated the same org for the same case in the period."""
+    found = cases.apply(Evaluation.objects.filter(target=s.target, source__in=s.sources, at__gte=period.start,
+                                                  at__lt=period.end, at__lte=now))
+    chosen = Q()
+    for rank, source in enumerate(s.sources):
+        better = Evaluation.objects.filter(case_id=OuterRef("case_id"), org_id=OuterRef("org_id"), target=s.target,
+                                           source__in=s.sources[:rank], at__gte=period.start, at__lt=period.end,
+                                           at__lte=now)
+        chosen |= Q(source=source) & ~Q(Exists(better)) if rank else Q(source=source)
+    return found.filter(chosen)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The items of one rate and the condition each part of it puts on them.
+    `split` lists (extra filter, org column) pairs whose union covers every
+    item exactly once — the handling org comes from two places."""
+
+    items: QuerySet
+    parts: dict[str, Q]
+    split: list[tuple[Q, str]] = field(default_factory=list)
+
+    def org_q(self, org_id: int) -> Q:
+        """The items of one org, for a drill-down (Exists rather than joins: no duplicates)."""
+        column = self.split[0][1]
+        if column == "case__letters__org_id":
+            signed_by_org = Exists(_final_letters().filter(case_id=OuterRef("case_id"), org_id=org_id))
+            return Q(signed_by_org) | (~Q(_has_signed_letter()) & Q(case__current_org_id=org_id))
+        return Q(**{column: org_id})
+
+
+def measure(s: RateSpec, cases: "Scope", period: Period, now: datetime) -> Measure:
+    if s.key == "satisfaction":
+        items = _evaluation_items(s, cases, period, now)
+        return Measure(items, {"numerator": Q(rating__in=s.satisfied), "denominator": Q()}, [(Q(), "org_id")])
+    items = _clock_items(s, cases, period, now)
+    if s.is_deadline:
+        parts = deadline_buckets(now)
+    else:
+        items = items.annotate(rated=_rated(s, now))
+        evaluated = Q(rated=True)
+        expired = Q(rated=False) & ~window_void(now) & Q(due_at__lt=now)
+        parts = {"numerator": evaluated, "denominator": evaluated | expired, "expired": expired}
+    if s.target == EvaluationTarget.BUREAU:
+        split = [(Q(), "case__registered_org_id")]
+    else:
+        split = [(Q(case__letters__in=_final_letters()), "case__letters__org_id"),
+                 (~Q(_has_signed_letter()), "case__current_org_id")]
+    return Measure(items, parts, split)
+
+
+# -- scopes: which cases count ---------------------------------------------------
+
+@dataclass(frozen=True)
+class Scope:
+    """The cases a figure may draw on: a region subtree (code range) and, when
+    the viewer does not see that whole subtree, only the cases visible to them."""
+
+    region_code: str | None = None
+    visible: QuerySet[Case] | None = None  # None: every case in the region range
+    exclude_merged: bool = True
+
+    def case_q(self, prefix: str = "case__") -> Q:
+        q = Q()
+        if self.region_code:
+            q &= Q(**{f"{prefix}issue_region_id__gte": self.region_code,
+                      f"{prefix}issue_region_id__lt": self.region_code + "\uffff"})
+        if self.exclude_merged:
+            q &= ~Q(**{f"{prefix}status": "merged"})
+        if self.visible is not None:
+            q &= Q(**{f"{prefix}in" if prefix else "pk__in": self.visible.values("pk")})
+        return q
+
+    def apply(self, qs: QuerySet) -> QuerySet:
+        return qs.filter(self.case_q())
+
+
+# -- aggregation ------------------------------------------------------------------
+
+GroupBy = Literal["org", "region", "total"]
+
+
+def _key_column(column: str, group_by: GroupBy, region_len: int) -> tuple[str, object]:
+    if group_by == "region":
+        return "grp", Substr("case__issue_region_id", 1, region_len)
+    return "grp", F(column)
+
+
+def counts(s: RateSpec, cases: Scope, period: Period, now: datetime, *, group_by: GroupBy = "org",
+           region_len: int = 6) -> dict[object, Rate]:
+    """{org id (or region code prefix, or "total"): Rate} — one GROUP BY per org source."""
+    m = measure(s, cases, period, now)
+    totals: dict[object, list[int]] = {}
+    aggregates = {name: Count("pk", filter=m.parts[name]) for name in ("numerator", "denominator")}
+    splits = m.split if group_by == "org" else [(Q(), "")]
+    for extra, column in splits:
+        qs = m.items.filter(extra).filter(m.parts["denominator"])
+        if group_by == "total":
+            row = qs.aggregate(**aggregates)
+            groups = [("total", row["numerator"], row["denominator"])]
+        else:
+            name, expr = _key_column(column, group_by, region_len)
+            groups = [(r[name], r["numerator"], r["denominator"])
+                      for r in qs.annotate(**{name: expr}).values(name).annotate(**aggregates).order_by()]
+        for key, num, den in groups:
+            acc = totals.setdefault(key, [0, 0])
+            acc[0] += num
+            acc[1] += den
+    return {k: Rate.of(n, d) for k, (n, d) in totals.items() if d or group_by == "total"}
+
+
+def drill_down(s: RateSpec, cases: Scope, period: Period, now: datetime, part: Part, *,
+               org_id: int | None = None, region_prefix: str | None = None, region_len: int = 6) -> QuerySet:
+    """The items (clocks or evaluations) behind one numerator or denominator,
+    each with its case; exactly what `counts` counted for that org/region."""
+    m = measure(s, cases, period, now)
+    qs = m.items.filter(m.parts["denominator"]).filter(m.parts[part])
+    if org_id is not None:
+        qs = qs.filter(m.org_q(org_id))
+    if region_prefix and len(region_prefix) < region_len:
+        qs = qs.filter(case__issue_region_id=region_prefix)  # the "本级" row: the region itself
+    elif region_prefix:
+        qs = qs.filter(case__issue_region_id__startswith=region_prefix)
+    return qs.select_related("case").order_by("case__registered_at", "pk")
