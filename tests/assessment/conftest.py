@@ -2,3 +2,4 @@
 pinned Beijing times, signed letters and petitioners."""
 
 from tests.disclosure.conftest import _fresh_state, add_petitioner, bj, make_case, sign_letter  # noqa: F401
+from tests.disclosure.test_rates import september  # noqa: F401,E402

@@ -25,10 +25,9 @@ import pytest
 from tests.assessment.conftest import bj
 from xinfang.assessment import rates as arates
 from xinfang.assessment.rates import Scope, counts, drill_down, spec
-from xinfang.assessment.tables import rates_table, ranking
+from xinfang.assessment.tables import ranking, rates_table
 from xinfang.cases.models_procedure import Evaluation
 from xinfang.disclosure.rates import Period
-from tests.disclosure.test_rates import september  # noqa: F401
 from xinfang.rules import clocks
 
 pytestmark = pytest.mark.django_db
