@@ -22,7 +22,7 @@ C = 江阴市住建局 (issue in 江阴市, registered by 江阴市信访局 "JY
 
 import pytest
 
-from tests.assessment.conftest import bj
+from tests.disclosure.conftest import bj
 from xinfang.assessment import rates as arates
 from xinfang.assessment.rates import Scope, counts, drill_down, spec
 from xinfang.assessment.tables import ranking, rates_table
