@@ -114,7 +114,9 @@ def test_evaluators_reach_no_staff_page(client, task, evaluators, make_user):
     assert not visible_cases(user).exists()
     client.force_login(user)
     assert client.get(f"/cases/{task.case.pk}/").status_code == 404
-    assert client.get("/assessment/").status_code == 403
+    assert client.get("/assessment/")["Location"] == "/assessment/callbacks/"
+    assert client.get("/assessment/drill/?key=satisfaction&part=numerator").status_code == 403
+    assert client.get("/assessment/schemes/").status_code == 403
     # Even the demo's evaluator seat (第三方评议中心, role evaluator) sees no case.
     demo = make_user("wx_third", "evaluator")
     ThirdPartyEvaluator.objects.create(user=demo, company="无锡市第三方评议中心")
@@ -143,3 +145,14 @@ def test_the_rating_is_recorded_and_shown_beside_the_petitioners(client, task, e
     evaluations = html.index('data-testid="evaluations"')
     third = html.index('data-testid="third-party-results"')
     assert evaluations < third and "认为维修不彻底" in html[third:] and "不满意" in html[third:]
+
+
+def test_a_demo_evaluator_seat_enrols_and_the_nav_link_leads_to_the_call_backs(client, make_user, replied,
+                                                                               organiser):
+    seated = make_user("wx_third", "evaluator")
+    sample = draw_sample(user=organiser, region_code="320213", start=SEPT_START, end=SEPT_END, size=2, seed=3)
+    assert SampledCase.objects.filter(sample=sample, evaluator__user=seated).count() == 2
+    client.force_login(seated)
+    response = client.get("/assessment/")
+    assert response.status_code == 302 and response["Location"] == "/assessment/callbacks/"
+    assert client.get("/assessment/callbacks/").status_code == 200

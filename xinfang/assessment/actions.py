@@ -9,7 +9,7 @@ from django.utils import timezone
 from xinfang.cases.models import Case, Status
 from xinfang.cases.models_procedure import LetterKind, ReplyLetter
 from xinfang.orgs.access import seats
-from xinfang.orgs.models import Org, Role
+from xinfang.orgs.models import Membership, Org, OrgKind, Role
 
 from .models import (
     CallbackOutcome,
@@ -96,6 +96,7 @@ def draw_sample(*, user, region_code: str, start: date, end: date, size: int | N
         size = max(1, round(len(population) * rate))
     if not size or size < 1:
         raise AssessmentError("请填写抽样数量或比例")
+    enrol_seated_evaluators()
     evaluators = list(ThirdPartyEvaluator.objects.filter(active=True).order_by("pk"))
     if not evaluators:
         raise AssessmentError("没有启用的第三方评议员")
@@ -109,9 +110,20 @@ def draw_sample(*, user, region_code: str, start: date, end: date, size: int | N
     return sample
 
 
+def enrol_seated_evaluators() -> None:
+    """A 第三方评议员 seat in a third-party org (as the demo tree gives) makes the
+    user an evaluator; the ThirdPartyEvaluator row is where they are switched off."""
+    seated = (Membership.objects.filter(role=Role.EVALUATOR, is_active=True, org__kind=OrgKind.THIRD_PARTY)
+              .exclude(user__third_party_evaluator__isnull=False).select_related("org"))
+    for m in seated:
+        ThirdPartyEvaluator.objects.get_or_create(user_id=m.user_id, defaults={"company": m.org.name})
+
+
 def evaluator_of(user) -> ThirdPartyEvaluator | None:
     if not getattr(user, "is_authenticated", False):
         return None
+    if any(s.role == Role.EVALUATOR for s in seats(user)):
+        enrol_seated_evaluators()
     return ThirdPartyEvaluator.objects.filter(user=user, active=True).first()
 
 

@@ -6,7 +6,7 @@ installed the indicator has no data and the table says 未启用."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
 from django.apps import apps
 from django.db.models import Count, F, Q
@@ -41,6 +41,9 @@ INDICATORS: list[Indicator] = (
     ]
 )
 BY_KEY = {i.key: i for i in INDICATORS}
+# Models of other apps, looked up at call time (they may not be installed).
+SUPERVISION_ORDER: tuple[str, str] = ("supervision", "SupervisionOrder")
+IDLE_SPIN_FLAG: tuple[str, str] = ("integrity", "Flag")
 
 
 @dataclass
@@ -55,7 +58,7 @@ class Values:
 def _rates(target: str, scope: Scope, period: Period, now: datetime) -> dict[str, dict[int, Rate | int]]:
     out: dict[str, dict[int, Rate | int]] = {}
     for key in RATE_KEYS:
-        out[f"{target}.{key}"] = dict(counts(spec(target, key), scope, period, now))
+        out[f"{target}.{key}"] = cast(dict[int, Rate | int], counts(spec(target, key), scope, period, now))
     return out
 
 
@@ -81,10 +84,10 @@ def repeat_rate(scope: Scope, period: Period) -> dict[int, Rate | int]:
 def supervision_orders(period: Period) -> dict[int, Rate | int] | None:
     """督办单 issued to each org in the period; None when supervision has no such model."""
     try:
-        model = apps.get_model("supervision", "SupervisionOrder")
+        model = apps.get_model(*SUPERVISION_ORDER)
     except LookupError:
         return None
-    rows = (model.objects.filter(issued_at__isnull=False, issued_at__gte=period.start, issued_at__lt=period.end)
+    rows = (model._default_manager.filter(issued_at__isnull=False, issued_at__gte=period.start, issued_at__lt=period.end)
             .values("org_id").annotate(n=Count("pk")).order_by())
     return {r["org_id"]: r["n"] for r in rows if r["org_id"] is not None}
 
@@ -92,10 +95,10 @@ def supervision_orders(period: Period) -> dict[int, Rate | int] | None:
 def idle_spin_flags(period: Period) -> dict[int, Rate | int] | None:
     """网上空转 flags raised in the period, by the flagged org (else the org holding the flagged case)."""
     try:
-        model = apps.get_model("integrity", "Flag")
+        model = apps.get_model(*IDLE_SPIN_FLAG)
     except LookupError:
         return None
-    rows = (model.objects.filter(raised_at__gte=period.start, raised_at__lt=period.end)
+    rows = (model._default_manager.filter(raised_at__gte=period.start, raised_at__lt=period.end)
             .annotate(flagged=Coalesce(F("org_id"), F("case__current_org_id")))
             .values("flagged").annotate(n=Count("pk")).order_by())
     return {r["flagged"]: r["n"] for r in rows if r["flagged"] is not None}

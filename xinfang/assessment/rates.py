@@ -90,7 +90,9 @@ def _default_specs() -> dict[tuple[str, str], RateSpec]:
 def spec(target: str, key: str) -> RateSpec:
     found = _default_specs()[(target, key)]
     override = getattr(settings, "ASSESSMENT_RATES", {}).get(f"{target}.{key}", {})
-    return replace(found, **{k: tuple(v) for k, v in override.items() if k in ("kinds", "sources", "satisfied")})
+    return replace(found, kinds=tuple(override.get("kinds", found.kinds)),
+                   sources=tuple(override.get("sources", found.sources)),
+                   satisfied=tuple(override.get("satisfied", found.satisfied)))
 
 
 # -- what a clock amounts to at `now`, as SQL (mirrors base.deadline_outcome) ------
@@ -175,6 +177,7 @@ class Measure:
 
 
 def measure(s: RateSpec, cases: "Scope", period: Period, now: datetime) -> Measure:
+    items: QuerySet
     if s.key == "satisfaction":
         items = _evaluation_items(s, cases, period, now)
         return Measure(items, {"numerator": Q(rating__in=s.satisfied), "denominator": Q()}, [(Q(), "org_id")])

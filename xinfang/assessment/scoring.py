@@ -78,7 +78,7 @@ def save_scheme(*, user, code: str, name: str, weights: dict[str, object], effec
 
 
 def latest_schemes() -> list[AssessmentScheme]:
-    latest = {}
+    latest: dict[str, AssessmentScheme] = {}
     for s in AssessmentScheme.objects.order_by("code", "-version"):
         latest.setdefault(s.code, s)
     return list(latest.values())

@@ -100,8 +100,8 @@ def _label(per_key: dict[object, dict[str, Rate]], group_by: GroupBy, scope: Sco
         names = dict(Org.objects.filter(pk__in=list(per_key)).values_list("pk", "name"))
         rows = [Row(k, names.get(k, "（已删除单位）"), v) for k, v in per_key.items()]  # type: ignore[call-overload]
         return sorted(rows, key=lambda r: r.label)
-    names = dict(Region.objects.filter(code__in=[str(k) for k in per_key]).values_list("code", "name"))
-    rows = [Row(k, names.get(str(k), str(k)) + ("（本级）" if str(k) == scope.region_code else ""), v)
+    regions = dict(Region.objects.filter(code__in=[str(k) for k in per_key]).values_list("code", "name"))
+    rows = [Row(k, regions.get(str(k), str(k)) + ("（本级）" if str(k) == scope.region_code else ""), v)
             for k, v in per_key.items()]
     return sorted(rows, key=lambda r: str(r.key))
 

@@ -2,16 +2,17 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from xinfang.orgs.models import Region
 
 from . import params
+from .actions import evaluator_of
 from .exports import rates_xlsx
 from .rates import RATE_KEYS, drill_down, spec
-from .scope import region_choices, require_staff
+from .scope import is_staff_viewer, region_choices, require_staff
 from .tables import MIN_VOLUME, child_length, ranking, rates_table
 
 
@@ -23,6 +24,8 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def rates_page(request):
+    if not is_staff_viewer(request.user) and evaluator_of(request.user):
+        return redirect("assessment:callbacks")  # the nav's 考核评价 link, for a call-back evaluator
     require_staff(request.user)
     choice = params.read(request)
     now = timezone.now()

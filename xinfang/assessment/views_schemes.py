@@ -36,7 +36,8 @@ def scheme_edit(request, code: str = ""):
     if code and base is None:
         raise Http404("未找到该考评方案")
     error, status = "", 200
-    form = {"code": code, "name": base.name if base else "", "min_volume": base.min_volume if base else 10,
+    form: dict[str, str] = {"code": code, "name": base.name if base else "",
+                            "min_volume": str(base.min_volume if base else 10),
             "effective_from": base.effective_from.isoformat() if base else "", "note": "",
             "effective_to": base.effective_to.isoformat() if base and base.effective_to else ""}
     weights: dict[str, object] = dict(base.weights) if base else {}
