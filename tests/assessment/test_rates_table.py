@@ -185,3 +185,13 @@ def test_it_agrees_with_the_published_table_of_the_disclosure_tests(orgs, septem
         got = tuple((r.numerator, r.denominator) for r in (
             counts(spec("handler", k), Scope(), SEPTEMBER, NOW).get(orgs[key].pk) for k in KEYS))
         assert got == expected[:4], key
+
+
+@pytest.mark.parametrize("target", ["handler", "bureau"])
+@pytest.mark.parametrize("group_by", ["org", "region", "total"])
+def test_counting_all_four_at_once_gives_what_counting_each_gives(orgs, month, target, group_by):
+    together = arates.counts_all(target, Scope("3202"), SEPTEMBER, NOW, group_by=group_by)
+    for key in KEYS:
+        alone = counts(spec(target, key), Scope("3202"), SEPTEMBER, NOW, group_by=group_by)
+        assert {g: r for g, r in together[key].items() if r.denominator} == {
+            g: r for g, r in alone.items() if r.denominator}, key

@@ -16,7 +16,7 @@ from xinfang.cases.models import Case
 from xinfang.disclosure.rates import Period, Rate
 
 from .models import CallbackOutcome, ThirdPartyEvaluation
-from .rates import RATE_KEYS, Scope, counts, spec
+from .rates import RATE_KEYS, Scope, counts_all, spec
 
 Kind = Literal["rate", "count"]
 
@@ -56,10 +56,8 @@ class Values:
 
 
 def _rates(target: str, scope: Scope, period: Period, now: datetime) -> dict[str, dict[int, Rate | int]]:
-    out: dict[str, dict[int, Rate | int]] = {}
-    for key in RATE_KEYS:
-        out[f"{target}.{key}"] = cast(dict[int, Rate | int], counts(spec(target, key), scope, period, now))
-    return out
+    found = counts_all(target, scope, period, now)
+    return {f"{target}.{key}": cast(dict[int, Rate | int], found[key]) for key in RATE_KEYS}
 
 
 def overdue(rate_data: dict[str, dict[int, Rate | int]]) -> dict[int, Rate | int]:

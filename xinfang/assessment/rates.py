@@ -159,12 +159,18 @@ def _evaluation_items(s: RateSpec, cases: "Scope", period: Period, now: datetime
 
 @dataclass(frozen=True)
 class Measure:
-    """The items of one rate and the condition each part of it puts on them.
-    `split` lists (extra filter, org column) pairs whose union covers every
-    item exactly once — the handling org comes from two places."""
+    """The items of one rate and what each part of it asks of them.
+
+    `parts` are the numerator and denominator as conditions (for drill-downs);
+    `segments` say the same as disjoint (filter, numerator) pairs for counting,
+    with every EXISTS in the WHERE clause, where PostgreSQL plans it as a semi-
+    or anti-join instead of a subquery per row. A numerator of None counts no
+    item of that segment. `split` lists (filter, org column) pairs whose union
+    covers every item exactly once: the handling org comes from two places."""
 
     items: QuerySet
     parts: dict[str, Q]
+    segments: list[tuple[Q, Q | None]]
     split: list[tuple[Q, str]] = field(default_factory=list)
 
     def org_q(self, org_id: int) -> Q:
@@ -176,25 +182,27 @@ class Measure:
         return Q(**{column: org_id})
 
 
+def _split(target: str) -> list[tuple[Q, str]]:
+    if target == EvaluationTarget.BUREAU:
+        return [(Q(), "case__registered_org_id")]
+    return [(Q(case__letters__in=_final_letters()), "case__letters__org_id"),
+            (~Q(_has_signed_letter()), "case__current_org_id")]
+
+
 def measure(s: RateSpec, cases: "Scope", period: Period, now: datetime) -> Measure:
-    items: QuerySet
     if s.key == "satisfaction":
-        items = _evaluation_items(s, cases, period, now)
-        return Measure(items, {"numerator": Q(rating__in=s.satisfied), "denominator": Q()}, [(Q(), "org_id")])
+        satisfied = Q(rating__in=s.satisfied)
+        return Measure(_evaluation_items(s, cases, period, now), {"numerator": satisfied, "denominator": Q()},
+                       [(Q(), satisfied)], [(Q(), "org_id")])
     items = _clock_items(s, cases, period, now)
     if s.is_deadline:
-        parts = deadline_buckets(now)
-    else:
-        items = items.annotate(rated=_rated(s, now))
-        evaluated = Q(rated=True)
-        expired = Q(rated=False) & ~window_void(now) & Q(due_at__lt=now)
-        parts = {"numerator": evaluated, "denominator": evaluated | expired, "expired": expired}
-    if s.target == EvaluationTarget.BUREAU:
-        split = [(Q(), "case__registered_org_id")]
-    else:
-        split = [(Q(case__letters__in=_final_letters()), "case__letters__org_id"),
-                 (~Q(_has_signed_letter()), "case__current_org_id")]
-    return Measure(items, parts, split)
+        b = deadline_buckets(now)
+        return Measure(items, {"numerator": b["met"], "denominator": b["denominator"]},
+                       [(b["denominator"], b["met"])], _split(s.target))
+    rated = Q(_rated(s, now))
+    expired = ~rated & ~window_void(now) & Q(due_at__lt=now)
+    return Measure(items, {"numerator": rated, "denominator": rated | expired}, [(rated, Q()), (expired, None)],
+                   _split(s.target))
 
 
 # -- scopes: which cases count ---------------------------------------------------
@@ -234,27 +242,65 @@ def _key_column(column: str, group_by: GroupBy, region_len: int) -> tuple[str, o
     return "grp", F(column)
 
 
-def counts(s: RateSpec, cases: Scope, period: Period, now: datetime, *, group_by: GroupBy = "org",
-           region_len: int = 6) -> dict[object, Rate]:
-    """{org id (or region code prefix, or "total"): Rate} — one GROUP BY per org source."""
-    m = measure(s, cases, period, now)
-    totals: dict[object, list[int]] = {}
-    aggregates = {name: Count("pk", filter=m.parts[name]) for name in ("numerator", "denominator")}
+def _count(m: Measure, group_by: GroupBy, region_len: int, names: dict[str, tuple[Q, Q]] | None = None
+           ) -> dict[object, dict[str, int]]:
+    """Run the measure's GROUP BY queries (one per org source and segment) and add
+    them up per group. `names` counts several rates over the same items at once:
+    {name: (which items are its own, a further condition on its numerator)}."""
+    names = names or {"": (Q(), Q())}
+    totals: dict[object, dict[str, int]] = {}
     splits = m.split if group_by == "org" else [(Q(), "")]
     for extra, column in splits:
-        qs = m.items.filter(extra).filter(m.parts["denominator"])
-        if group_by == "total":
-            row = qs.aggregate(**aggregates)
-            groups = [("total", row["numerator"], row["denominator"])]
-        else:
-            name, expr = _key_column(column, group_by, region_len)
-            groups = [(r[name], r["numerator"], r["denominator"])
-                      for r in qs.annotate(**{name: expr}).values(name).annotate(**aggregates).order_by()]
-        for key, num, den in groups:
-            acc = totals.setdefault(key, [0, 0])
-            acc[0] += num
-            acc[1] += den
-    return {k: Rate.of(n, d) for k, (n, d) in totals.items() if d or group_by == "total"}
+        for seg_filter, seg_numerator in m.segments:
+            aggregates = {}
+            for name, (mine, further) in names.items():
+                # An empty Q() is falsy: the aggregate then counts every row.
+                aggregates[f"{name}d"] = Count("pk", filter=mine)
+                if seg_numerator is not None:
+                    aggregates[f"{name}n"] = Count("pk", filter=seg_numerator & further & mine)
+            qs = m.items.filter(extra).filter(seg_filter)
+            if group_by == "total":
+                rows = [{"grp": "total"} | qs.aggregate(**aggregates)]
+            else:
+                key, expr = _key_column(column, group_by, region_len)
+                rows = list(qs.annotate(**{key: expr}).values(key).annotate(**aggregates).order_by())
+            for row in rows:
+                acc = totals.setdefault(row["grp"], {})
+                for name in aggregates:
+                    acc[name] = acc.get(name, 0) + row[name]
+    return totals
+
+
+def _rates(found: dict[object, dict[str, int]], name: str = "", keep_empty: bool = False) -> dict[object, Rate]:
+    out = {}
+    for group, values in found.items():
+        rate = Rate.of(values.get(f"{name}n", 0), values.get(f"{name}d", 0))
+        if rate.denominator or keep_empty:
+            out[group] = rate
+    return out
+
+
+def counts(s: RateSpec, cases: Scope, period: Period, now: datetime, *, group_by: GroupBy = "org",
+           region_len: int = 6) -> dict[object, Rate]:
+    """{org id (or region code prefix, or "total"): Rate} for one rate."""
+    return _rates(_count(measure(s, cases, period, now), group_by, region_len), keep_empty=group_by == "total")
+
+
+def counts_all(target: str, cases: Scope, period: Period, now: datetime, *, group_by: GroupBy = "org",
+               region_len: int = 6) -> dict[str, dict[object, Rate]]:
+    """The four rates of one target: {rate key: {group: Rate}}. Both deadline rates
+    come from one pass over the clocks (their kinds told apart in the counts)."""
+    specs = {key: spec(target, key) for key in RATE_KEYS}
+    deadline = [k for k in RATE_KEYS if specs[k].is_deadline]
+    kinds = tuple(dict.fromkeys(kind for k in deadline for kind in specs[k].kinds))
+    both = measure(replace(specs[deadline[0]], kinds=kinds), cases, period, now)
+    names = {f"{k}.": (Q(kind__in=specs[k].kinds), Q()) for k in deadline}
+    found = _count(both, group_by, region_len, names)
+    out = {k: _rates(found, f"{k}.") for k in deadline}
+    for key in RATE_KEYS:
+        if key not in out:
+            out[key] = _rates(_count(measure(specs[key], cases, period, now), group_by, region_len))
+    return out
 
 
 def drill_down(s: RateSpec, cases: Scope, period: Period, now: datetime, part: Part, *,

@@ -11,7 +11,7 @@ from xinfang.disclosure.rates import Formula, Period, Rate
 from xinfang.orgs.models import Org, Region
 from xinfang.rules.calendar import LOCAL_TZ
 
-from .rates import RATE_KEYS, GroupBy, Scope, counts, spec
+from .rates import RATE_KEYS, GroupBy, Scope, counts_all, spec
 
 # An org enters a ranking only when the ranked figure rests on this many items:
 # one case handled on time must not put an org above one that handled 500.
@@ -85,9 +85,10 @@ def rates_table(scope: Scope, period: Period, now: datetime, *, target: str, gro
     region_len = child_length(scope.region_code or "32")
     per_key: dict[object, dict[str, Rate]] = {}
     totals = []
+    found = counts_all(target, scope, period, now, group_by=group_by, region_len=region_len)
     for key in RATE_KEYS:
         s = spec(target, key)
-        grouped = counts(s, scope, period, now, group_by=group_by, region_len=region_len)
+        grouped = found[key]
         total = Rate.of(sum(r.numerator for r in grouped.values()), sum(r.denominator for r in grouped.values()))
         totals.append(Figure(key, s.formula, total))
         for group, rate in grouped.items():
