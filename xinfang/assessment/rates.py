@@ -24,13 +24,13 @@ The clock kinds and evaluation sources are configurable through
 settings.ASSESSMENT_RATES, e.g. {"bureau.timely_acceptance": {"kinds": ["dispose"]}}.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, Substr
 
 from xinfang.cases.models import Case
 from xinfang.cases.models_procedure import Evaluation, EvaluationTarget, LetterKind, ReplyLetter
@@ -120,17 +120,19 @@ def window_void(now: datetime) -> Q:
 
 # -- the items behind each figure ------------------------------------------------
 
-def _final_letters() -> QuerySet[ReplyLetter]:
-    """Each case's latest signed 答复意见书 (the NOT EXISTS plans as an anti-join)."""
-    signed = ReplyLetter.objects.filter(kind=LetterKind.REPLY, signed_at__isnull=False)
-    later = signed.filter(case_id=OuterRef("case_id")).filter(
-        Q(signed_at__gt=OuterRef("signed_at")) | Q(signed_at=OuterRef("signed_at"), id__gt=OuterRef("id")))
-    return signed.exclude(Exists(later))
-
-
-def _has_signed_letter(case_ref: str = "case_id") -> Exists:
-    return Exists(ReplyLetter.objects.filter(case_id=OuterRef(case_ref), kind=LetterKind.REPLY,
-                                             signed_at__isnull=False))
+def _with_handling_org(items: QuerySet) -> QuerySet:
+    """Items of a case (clocks) with `owner_org` = the handling org: the org that signed
+    the case's latest 答复意见书, else the org holding the case. One LEFT JOIN
+    on the signed reply letters; the NOT EXISTS (an anti-join) keeps only the
+    latest one, and keeps the rows of cases without any, whose join is NULL."""
+    signed = Q(case__letters__kind=LetterKind.REPLY, case__letters__signed_at__isnull=False)
+    later = ReplyLetter.objects.filter(case_id=OuterRef("signed__case_id"), kind=LetterKind.REPLY,
+                                       signed_at__isnull=False).filter(
+        Q(signed_at__gt=OuterRef("signed__signed_at"))
+        | Q(signed_at=OuterRef("signed__signed_at"), id__gt=OuterRef("signed__id")))
+    return (items.annotate(signed=FilteredRelation("case__letters", condition=signed))
+            .filter(~Q(Exists(later)))
+            .annotate(owner_org=Coalesce(F("signed__org_id"), F("case__current_org_id"))))
 
 
 def _rated(s: RateSpec, now: datetime) -> Exists:
@@ -159,50 +161,39 @@ def _evaluation_items(s: RateSpec, cases: "Scope", period: Period, now: datetime
 
 @dataclass(frozen=True)
 class Measure:
-    """The items of one rate and what each part of it asks of them.
+    """The items of one rate, each annotated with its `owner_org`, and what each part
+    of the rate asks of them.
 
     `parts` are the numerator and denominator as conditions (for drill-downs);
     `segments` say the same as disjoint (filter, numerator) pairs for counting,
     with every EXISTS in the WHERE clause, where PostgreSQL plans it as a semi-
     or anti-join instead of a subquery per row. A numerator of None counts no
-    item of that segment. `split` lists (filter, org column) pairs whose union
-    covers every item exactly once: the handling org comes from two places."""
+    item of that segment."""
 
     items: QuerySet
     parts: dict[str, Q]
     segments: list[tuple[Q, Q | None]]
-    split: list[tuple[Q, str]] = field(default_factory=list)
-
-    def org_q(self, org_id: int) -> Q:
-        """The items of one org, for a drill-down (Exists rather than joins: no duplicates)."""
-        column = self.split[0][1]
-        if column == "case__letters__org_id":
-            signed_by_org = Exists(_final_letters().filter(case_id=OuterRef("case_id"), org_id=org_id))
-            return Q(signed_by_org) | (~Q(_has_signed_letter()) & Q(case__current_org_id=org_id))
-        return Q(**{column: org_id})
 
 
-def _split(target: str) -> list[tuple[Q, str]]:
+def _owned(items: QuerySet, target: str) -> QuerySet:
     if target == EvaluationTarget.BUREAU:
-        return [(Q(), "case__registered_org_id")]
-    return [(Q(case__letters__in=_final_letters()), "case__letters__org_id"),
-            (~Q(_has_signed_letter()), "case__current_org_id")]
+        return items.annotate(owner_org=F("case__registered_org_id"))
+    return _with_handling_org(items)
 
 
 def measure(s: RateSpec, cases: "Scope", period: Period, now: datetime) -> Measure:
     if s.key == "satisfaction":
         satisfied = Q(rating__in=s.satisfied)
-        return Measure(_evaluation_items(s, cases, period, now), {"numerator": satisfied, "denominator": Q()},
-                       [(Q(), satisfied)], [(Q(), "org_id")])
-    items = _clock_items(s, cases, period, now)
+        return Measure(_evaluation_items(s, cases, period, now).annotate(owner_org=F("org_id")),
+                       {"numerator": satisfied, "denominator": Q()}, [(Q(), satisfied)])
+    items = _owned(_clock_items(s, cases, period, now), s.target)
     if s.is_deadline:
         b = deadline_buckets(now)
         return Measure(items, {"numerator": b["met"], "denominator": b["denominator"]},
-                       [(b["denominator"], b["met"])], _split(s.target))
+                       [(b["denominator"], b["met"])])
     rated = Q(_rated(s, now))
     expired = ~rated & ~window_void(now) & Q(due_at__lt=now)
-    return Measure(items, {"numerator": rated, "denominator": rated | expired}, [(rated, Q()), (expired, None)],
-                   _split(s.target))
+    return Measure(items, {"numerator": rated, "denominator": rated | expired}, [(rated, Q()), (expired, None)])
 
 
 # -- scopes: which cases count ---------------------------------------------------
@@ -236,38 +227,30 @@ class Scope:
 GroupBy = Literal["org", "region", "total"]
 
 
-def _key_column(column: str, group_by: GroupBy, region_len: int) -> tuple[str, object]:
-    if group_by == "region":
-        return "grp", Substr("case__issue_region_id", 1, region_len)
-    return "grp", F(column)
-
-
 def _count(m: Measure, group_by: GroupBy, region_len: int, names: dict[str, tuple[Q, Q]] | None = None
            ) -> dict[object, dict[str, int]]:
-    """Run the measure's GROUP BY queries (one per org source and segment) and add
-    them up per group. `names` counts several rates over the same items at once:
+    """Run the measure's GROUP BY queries (one per segment) and add them up per
+    group. `names` counts several rates over the same items at once:
     {name: (which items are its own, a further condition on its numerator)}."""
     names = names or {"": (Q(), Q())}
     totals: dict[object, dict[str, int]] = {}
-    splits = m.split if group_by == "org" else [(Q(), "")]
-    for extra, column in splits:
-        for seg_filter, seg_numerator in m.segments:
-            aggregates = {}
-            for name, (mine, further) in names.items():
-                # An empty Q() is falsy: the aggregate then counts every row.
-                aggregates[f"{name}d"] = Count("pk", filter=mine)
-                if seg_numerator is not None:
-                    aggregates[f"{name}n"] = Count("pk", filter=seg_numerator & further & mine)
-            qs = m.items.filter(extra).filter(seg_filter)
-            if group_by == "total":
-                rows = [{"grp": "total"} | qs.aggregate(**aggregates)]
-            else:
-                key, expr = _key_column(column, group_by, region_len)
-                rows = list(qs.annotate(**{key: expr}).values(key).annotate(**aggregates).order_by())
-            for row in rows:
-                acc = totals.setdefault(row["grp"], {})
-                for name in aggregates:
-                    acc[name] = acc.get(name, 0) + row[name]
+    for seg_filter, seg_numerator in m.segments:
+        aggregates = {}
+        for name, (mine, further) in names.items():
+            # An empty Q() is falsy: the aggregate then counts every row.
+            aggregates[f"{name}d"] = Count("pk", filter=mine)
+            if seg_numerator is not None:
+                aggregates[f"{name}n"] = Count("pk", filter=seg_numerator & further & mine)
+        qs = m.items.filter(seg_filter)
+        if group_by == "total":
+            rows = [{"grp": "total"} | qs.aggregate(**aggregates)]
+        else:
+            key = F("owner_org") if group_by == "org" else Substr("case__issue_region_id", 1, region_len)
+            rows = list(qs.annotate(grp=key).values("grp").annotate(**aggregates).order_by())
+        for row in rows:
+            acc = totals.setdefault(row["grp"], {})
+            for name in aggregates:
+                acc[name] = acc.get(name, 0) + row[name]
     return totals
 
 
@@ -310,7 +293,7 @@ def drill_down(s: RateSpec, cases: Scope, period: Period, now: datetime, part: P
     m = measure(s, cases, period, now)
     qs = m.items.filter(m.parts["denominator"]).filter(m.parts[part])
     if org_id is not None:
-        qs = qs.filter(m.org_q(org_id))
+        qs = qs.filter(owner_org=org_id)
     if region_prefix and len(region_prefix) < region_len:
         qs = qs.filter(case__issue_region_id=region_prefix)  # the "本级" row: the region itself
     elif region_prefix:
