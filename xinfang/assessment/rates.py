@@ -24,11 +24,14 @@ The clock kinds and evaluation sources are configurable through
 settings.ASSESSMENT_RATES, e.g. {"bureau.timely_acceptance": {"kinds": ["dispose"]}}.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 
@@ -263,10 +266,24 @@ def _rates(found: dict[object, dict[str, int]], name: str = "", keep_empty: bool
     return out
 
 
+@contextmanager
+def analytic_session() -> Iterator[None]:
+    """On PostgreSQL, run the aggregates with JIT compilation off: these are
+    sub-second hash joins whose plans cost enough to trigger JIT, and compiling
+    them takes longer than running them."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def counts(s: RateSpec, cases: Scope, period: Period, now: datetime, *, group_by: GroupBy = "org",
            region_len: int = 6) -> dict[object, Rate]:
     """{org id (or region code prefix, or "total"): Rate} for one rate."""
-    return _rates(_count(measure(s, cases, period, now), group_by, region_len), keep_empty=group_by == "total")
+    with analytic_session():
+        return _rates(_count(measure(s, cases, period, now), group_by, region_len), keep_empty=group_by == "total")
 
 
 def counts_all(target: str, cases: Scope, period: Period, now: datetime, *, group_by: GroupBy = "org",
@@ -278,11 +295,12 @@ def counts_all(target: str, cases: Scope, period: Period, now: datetime, *, grou
     kinds = tuple(dict.fromkeys(kind for k in deadline for kind in specs[k].kinds))
     both = measure(replace(specs[deadline[0]], kinds=kinds), cases, period, now)
     names = {f"{k}.": (Q(kind__in=specs[k].kinds), Q()) for k in deadline}
-    found = _count(both, group_by, region_len, names)
-    out = {k: _rates(found, f"{k}.") for k in deadline}
-    for key in RATE_KEYS:
-        if key not in out:
-            out[key] = _rates(_count(measure(specs[key], cases, period, now), group_by, region_len))
+    with analytic_session():
+        found = _count(both, group_by, region_len, names)
+        out = {k: _rates(found, f"{k}.") for k in deadline}
+        for key in RATE_KEYS:
+            if key not in out:
+                out[key] = _rates(_count(measure(specs[key], cases, period, now), group_by, region_len))
     return out
 
 
