@@ -195,3 +195,35 @@ def test_counting_all_four_at_once_gives_what_counting_each_gives(orgs, month, t
         alone = counts(spec(target, key), Scope("3202"), SEPTEMBER, NOW, group_by=group_by)
         assert {g: r for g, r in together[key].items() if r.denominator} == {
             g: r for g, r in alone.items() if r.denominator}, key
+
+
+def test_the_monthly_tallies_give_the_same_table_and_say_when_they_were_taken(orgs, month, monkeypatch):
+    from xinfang.assessment import tables
+    from xinfang.assessment.tables import period_between
+    from xinfang.assessment.tallies import refresh
+
+    refresh(SEPTEMBER.start.date(), SEPTEMBER.start.date(), now=NOW)
+    for target, expected in (("handler", HANDLER), ("bureau", BUREAU)):
+        table = rates_table(Scope("3202"), SEPTEMBER, NOW, target=target)
+        assert table.snapshot_at == NOW
+        assert {row.key: pairs(row.rates) for row in table.rows} == {orgs[k].pk: v for k, v in expected.items()}
+    by_region = rates_table(Scope("3202"), SEPTEMBER, NOW, target="handler", group_by="region")
+    assert {row.key: pairs(row.rates) for row in by_region.rows}["320213"] == LIANGXI_HANDLER_TOTAL
+    # A period of September plus half of August: the whole month from the tallies, the rest live.
+    mixed = period_between(bj("2026-08-15 00:00").date(), bj("2026-09-30 00:00").date())
+    with_tallies = rates_table(Scope("3202"), mixed, NOW, target="handler")
+    monkeypatch.setattr(tables, "USE_TALLIES", False)
+    live = rates_table(Scope("3202"), mixed, NOW, target="handler")
+    assert live.snapshot_at is None and with_tallies.snapshot_at == NOW
+    assert [(r.key, pairs(r.rates)) for r in with_tallies.rows] == [(r.key, pairs(r.rates)) for r in live.rows]
+
+
+def test_tallies_are_not_used_where_they_cannot_apply(orgs, month, make_user):
+    from xinfang.assessment.scope import scope_for
+    from xinfang.assessment.tallies import refresh
+
+    refresh(SEPTEMBER.start.date(), SEPTEMBER.start.date(), now=NOW)
+    handler = make_user("lx_zhujian", "handler")  # sees only its own cases: counted live
+    assert rates_table(scope_for(handler, None), SEPTEMBER, NOW, target="handler").snapshot_at is None
+    town = rates_table(Scope("320213021"), SEPTEMBER, NOW, target="handler")  # below county level
+    assert town.snapshot_at is None and pairs({f.key: f.rate for f in town.totals}) == LIANGXI_HANDLER_TOTAL

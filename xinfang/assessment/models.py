@@ -138,3 +138,35 @@ class AssessmentScheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（第{self.version}版）"
+
+
+class RateTally(models.Model):
+    """A month's counts behind one rate for one org and one county-level region,
+    as computed by the rates engine at `TallyRun.computed_at`. A year of a city
+    is then a sum over a few thousand narrow rows instead of joins over a
+    million cases; drill-downs stay live."""
+
+    month = models.DateField("月份")
+    target = models.CharField("对象", max_length=10)
+    key = models.CharField("指标", max_length=30)
+    org_id = models.BigIntegerField("单位")
+    region = models.CharField("县级区划", max_length=12)
+    numerator = models.PositiveIntegerField("分子")
+    denominator = models.PositiveIntegerField("分母")
+
+    class Meta:
+        verbose_name = "三率月度统计"
+        verbose_name_plural = "三率月度统计"
+        indexes = [models.Index(fields=["target", "month"], name="assess_tally_target_month")]
+
+
+class TallyRun(models.Model):
+    """One refresh of the monthly tallies: which months, as of when."""
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-computed_at"]

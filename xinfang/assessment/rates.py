@@ -33,12 +33,13 @@ from typing import Literal
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 
 from xinfang.cases.models import Case
 from xinfang.cases.models_procedure import Evaluation, EvaluationTarget, LetterKind, ReplyLetter
 from xinfang.disclosure import rates as base
 from xinfang.disclosure.rates import Formula, Period, Rate
+from xinfang.rules.calendar import LOCAL_TZ
 from xinfang.rules.kinds import OPEN_STATES, ClockKind, ClockState
 from xinfang.rules.models import Clock
 
@@ -176,6 +177,7 @@ class Measure:
     items: QuerySet
     parts: dict[str, Q]
     segments: list[tuple[Q, Q | None]]
+    when: str = "due_at"  # the time that puts an item in a period
 
 
 def _owned(items: QuerySet, target: str) -> QuerySet:
@@ -188,7 +190,7 @@ def measure(s: RateSpec, cases: "Scope", period: Period, now: datetime) -> Measu
     if s.key == "satisfaction":
         satisfied = Q(rating__in=s.satisfied)
         return Measure(_evaluation_items(s, cases, period, now).annotate(owner_org=F("org_id")),
-                       {"numerator": satisfied, "denominator": Q()}, [(Q(), satisfied)])
+                       {"numerator": satisfied, "denominator": Q()}, [(Q(), satisfied)], when="at")
     items = _owned(_clock_items(s, cases, period, now), s.target)
     if s.is_deadline:
         b = deadline_buckets(now)
@@ -227,7 +229,7 @@ class Scope:
 
 # -- aggregation ------------------------------------------------------------------
 
-GroupBy = Literal["org", "region", "total"]
+GroupBy = Literal["org", "region", "total", "month_org_region"]
 
 
 def _count(m: Measure, group_by: GroupBy, region_len: int, names: dict[str, tuple[Q, Q]] | None = None
@@ -247,6 +249,12 @@ def _count(m: Measure, group_by: GroupBy, region_len: int, names: dict[str, tupl
         qs = m.items.filter(seg_filter)
         if group_by == "total":
             rows = [{"grp": "total"} | qs.aggregate(**aggregates)]
+        elif group_by == "month_org_region":
+            # For the monthly tallies: (month, org, county-level region) in one pass.
+            month = TruncMonth(m.when, tzinfo=LOCAL_TZ)
+            rows = [{"grp": (r["m"], r["o"], r["r"])} | r for r in qs.annotate(
+                m=month, o=F("owner_org"), r=Substr("case__issue_region_id", 1, 6)).values("m", "o", "r")
+                .annotate(**aggregates).order_by()]
         else:
             key = F("owner_org") if group_by == "org" else Substr("case__issue_region_id", 1, region_len)
             rows = list(qs.annotate(grp=key).values("grp").annotate(**aggregates).order_by())

@@ -34,3 +34,12 @@ def deadline_sweep() -> dict[str, int]:
     from xinfang.supervision.reminders import sweep
 
     return sweep()
+
+
+@task()
+def refresh_rate_tallies() -> dict[str, float]:
+    """Recount the monthly 三率 tallies of the last 13 months (whole months of
+    region-wide rate tables read them; everything else is counted live)."""
+    from xinfang.assessment.tallies import refresh_recent
+
+    return {"seconds": refresh_recent().seconds}
