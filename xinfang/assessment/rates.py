@@ -312,6 +312,21 @@ def counts_all(target: str, cases: Scope, period: Period, now: datetime, *, grou
     return out
 
 
+def _org_candidates(s: RateSpec, org_id: int, period: Period) -> Q:
+    """A necessary condition for an item to be the org's that an index answers,
+    so a drill-down reads one org's items, not the whole period's (the exact
+    owner is then checked on what is left). For the handling org the candidate
+    cases are fetched first: those it holds or whose reply it signed."""
+    if s.key == "satisfaction":
+        return Q(org_id=org_id)
+    if s.target == EvaluationTarget.BUREAU:
+        return Q(case__registered_org_id=org_id)
+    signed = ReplyLetter.objects.filter(org_id=org_id, kind=LetterKind.REPLY, signed_at__isnull=False)
+    candidates = Case.objects.filter(Q(current_org_id=org_id) | Q(pk__in=signed.values("case_id")),
+                                     registered_at__lt=period.end)
+    return Q(case_id__in=list(candidates.values_list("pk", flat=True)))
+
+
 def drill_down(s: RateSpec, cases: Scope, period: Period, now: datetime, part: Part, *,
                org_id: int | None = None, region_prefix: str | None = None, region_len: int = 6) -> QuerySet:
     """The items (clocks or evaluations) behind one numerator or denominator,
@@ -319,9 +334,9 @@ def drill_down(s: RateSpec, cases: Scope, period: Period, now: datetime, part: P
     m = measure(s, cases, period, now)
     qs = m.items.filter(m.parts["denominator"]).filter(m.parts[part])
     if org_id is not None:
-        qs = qs.filter(owner_org=org_id)
+        qs = qs.filter(_org_candidates(s, org_id, period), owner_org=org_id)
     if region_prefix and len(region_prefix) < region_len:
         qs = qs.filter(case__issue_region_id=region_prefix)  # the "本级" row: the region itself
     elif region_prefix:
         qs = qs.filter(case__issue_region_id__startswith=region_prefix)
-    return qs.select_related("case").order_by("case__registered_at", "pk")
+    return qs.select_related("case").order_by(m.when, "pk")
