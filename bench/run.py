@@ -60,6 +60,9 @@ def main() -> None:
     from bench import insights_bench
 
     insights_bench.run()
+    from bench import rates_bench
+
+    rates_bench.run()
     print(f"\nbench finished in {time.perf_counter() - t:.1f} s")
 
 

@@ -50,3 +50,9 @@ def ingest_insights() -> dict[str, int]:
     from xinfang.insights.rollup import ingest_new
 
     return ingest_new(max_cases=50_000)
+def refresh_rate_tallies() -> dict[str, float]:
+    """Recount the monthly 三率 tallies of the last 13 months (whole months of
+    region-wide rate tables read them; everything else is counted live)."""
+    from xinfang.assessment.tallies import refresh_recent
+
+    return {"seconds": refresh_recent().seconds}
