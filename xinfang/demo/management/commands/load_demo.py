@@ -30,6 +30,28 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+# The city bureau's leader runs the assessment scheme and the third-party
+# sample in the demo; in a real deployment an admin grants these.
+DEMO_PERMISSIONS = {
+    "wx_leader": ["assessment.manage_scheme", "assessment.manage_third_party"],
+    "wx_supervisor": ["assessment.manage_third_party"],
+}
+
+
+def grant_demo_permissions() -> None:
+    from django.contrib.auth.models import Permission
+
+    from xinfang.accounts.models import User
+
+    for username, perms in DEMO_PERMISSIONS.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
 class Command(BaseCommand):
     help = "建立演示数据：单位树、演示账号和演示信访事项（可重复运行，不会重复创建）"
 
@@ -38,6 +60,7 @@ class Command(BaseCommand):
         users = orgtree.create_demo_users(keys)
         # Routing rules name demo orgs, so they can only be seeded once the tree exists.
         call_command("seed_routing_rules", verbosity=0)
+        grant_demo_permissions()
         if Case.objects.exists():
             self.stdout.write(f"已有 {Case.objects.count():,} 件信访事项，跳过演示数据生成")
         else:
