@@ -1,30 +1,36 @@
 """Deadline reminders (issue 6 §1–2): tell the handling org that a clock is about
 to run out, runs out today, or has run out.
 
-Modelled on healthchecks' sendalerts: no locks are held while notifying. Each
-reminder point of each clock has one ReminderLog row; inserting it is the claim,
-so with any number of workers sweeping at once every reminder goes out exactly
-once. The log row and the notifications commit together, so a failed sweep
-leaves nothing claimed and the next sweep tries again."""
+Modelled on healthchecks' sendalerts: no locks are held while notifying, and
+nothing is sent from here — notices go to the in-app list and the outbox in the
+same transaction as the claim. Each reminder point of each clock has one
+ReminderLog row; inserting it is the claim. The sweep is set-based: per rule and
+reminder window one `INSERT … SELECT … ON CONFLICT DO NOTHING` claims every clock
+due for that point (a concurrent sweep inserting the same key waits on the unique
+index and then skips it), and one `INSERT … SELECT` writes the notifications for
+exactly the rows this sweep claimed (selected by its batch token). A million
+running clocks cost a few index range scans, not a million Python objects.
+A failed sweep rolls back its claims and the next minute's sweep tries again."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from xinfang.cases.models import Case
 from xinfang.notifications.models import Notification
 from xinfang.orgs.models import Membership, Role
-from xinfang.rules.kinds import ClockState
+from xinfang.rules.kinds import ClockKind, ClockState
 from xinfang.rules.models import Clock
 
 from .models import ReminderLog, ReminderRule
+from .remote import queue_remote_reminders
 
 NOTIFIED_ROLES = (Role.HANDLER, Role.LEADER)
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,8 @@ class Point:
 
 
 def reminder_point(clock: Clock, rule: ReminderRule, now: datetime) -> Point | None:
-    """The reminder this clock is due for at `now`, or None. Only the most urgent
+    """The reminder this clock is due for at `now`, or None — the readable
+    specification of what the SQL windows below select. Only the most urgent
     point counts: a clock first seen on its due day gets "due", not a late
     "3 days before" as well."""
     today = timezone.localdate(now)
@@ -53,75 +60,139 @@ def reminder_point(clock: Clock, rule: ReminderRule, now: datetime) -> Point | N
     return None
 
 
-def recipients(clock: Clock) -> list[int]:
-    """Handlers and leaders of the org handling the case now (read afresh: the
-    case may have been forwarded since the sweep loaded it)."""
-    current_org = Case.objects.filter(pk=clock.case_id).values("current_org_id")
-    return list(
-        Membership.objects.filter(org_id__in=current_org, role__in=NOTIFIED_ROLES, is_active=True)
-        .values_list("user_id", flat=True).distinct()
-    )
+@dataclass(frozen=True)
+class Window:
+    """The clocks of one kind owing one reminder point at `now`."""
+
+    kind: str
+    key: str
+    overdue: bool
+    first_day: date | None = None  # due_date >= (None when overdue)
+    last_day: date | None = None  # due_date <= ; also bounds due_at for the index
 
 
-def fire(clock: Clock, point: Point, now: datetime) -> bool:
-    """Claim and send one reminder. False if another worker already has it, or
-    the clock stopped running in the meantime."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                log = ReminderLog.objects.create(clock=clock, key=point.key, fired_at=now)
-        except IntegrityError:
-            return False  # claimed by another sweep (committed, or waited on by the unique index)
-        if not Clock.objects.filter(pk=clock.pk, state=ClockState.RUNNING, due_at=clock.due_at).exists():
-            transaction.set_rollback(True)  # stopped or recomputed since we read it: no claim, no notice
-            return False
-        users = recipients(clock)
-        text = f"信访事项 {clock.case.number}：{point.text}"[:300]
-        Notification.objects.bulk_create(
-            Notification(user_id=uid, case_id=clock.case_id, kind="deadline", text=text,
-                         is_urgent=point.is_urgent, created_at=now) for uid in users)
-        log.recipients = len(users)
-        log.save(update_fields=["recipients"])
-    return True
+def windows(rule: ReminderRule, today: date) -> list[Window]:
+    """Disjoint windows, most urgent first, matching `reminder_point`: a clock
+    whose due date is d days away falls in the smallest offset ≥ d."""
+    out = [Window(rule.clock_kind, f"overdue:{today.isoformat()}" if rule.daily_when_overdue else "overdue", True)]
+    previous = -1
+    for days in sorted(rule.offsets):
+        out.append(Window(rule.clock_kind, "due" if days == 0 else f"before:{days}", False,
+                          today + timedelta(days=previous + 1), today + timedelta(days=days)))
+        previous = days
+    return out
 
 
-def candidates(now: datetime, rules: dict[str, ReminderRule]):
-    """Running clocks close enough to their due time to owe some reminder."""
-    horizon = max((max(r.offsets, default=0) for r in rules.values()), default=0)
-    # One extra day: "3 days before" counts local calendar days, not 72 hours.
-    cutoff = now + timedelta(days=horizon + 1)
-    return (Clock.objects.filter(state=ClockState.RUNNING, kind__in=list(rules), due_at__lte=cutoff)
-            .select_related("case").order_by("pk"))
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _dt(value: datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _d(value: date):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _days_from(column: str) -> str:
+    """SQL for (column − %s) in whole days, the parameter being a date."""
+    if connection.vendor == "postgresql":
+        return f"({column} - %s::date)"
+    return f"CAST(julianday({column}) - julianday(%s) AS INTEGER)"
+
+
+def claim(window: Window, now: datetime, today: date, token: str) -> int:
+    """Insert the ReminderLog rows of one window; how many this sweep claimed."""
+    where = ["c.state = %s", "c.kind = %s"]
+    params: list = [ClockState.RUNNING, window.kind]
+    if window.overdue:
+        where.append("c.due_at <= %s")
+        params.append(_dt(now))
+    else:
+        # due_at bounds first, so the (state, due_at) index does the range scan.
+        assert window.first_day is not None and window.last_day is not None
+        where += ["c.due_at > %s", "c.due_at < %s", "c.due_date >= %s", "c.due_date <= %s"]
+        params += [_dt(now), _dt(now + timedelta(days=(window.last_day - today).days + 2)),
+                   _d(window.first_day), _d(window.last_day)]
+    log = _table(ReminderLog)
+    sql = (f"INSERT INTO {log} (clock_id, {connection.ops.quote_name('key')}, fired_at, recipients, batch) "  # noqa: S608 - our tables
+           f"SELECT c.id, %s, %s, 0, %s FROM {_table(Clock)} c WHERE {' AND '.join(where)} "
+           f"AND NOT EXISTS (SELECT 1 FROM {log} l WHERE l.clock_id = c.id AND l.{connection.ops.quote_name('key')} = %s) "
+           f"ON CONFLICT DO NOTHING")
+    with connection.cursor() as cur:
+        cur.execute(sql, [window.key, _dt(now), token, *params, window.key])
+        return max(cur.rowcount, 0)
+
+
+def _label(kind: str) -> str:
+    return f"{ClockKind(kind).label}期限"
+
+
+def notify(window: Window, now: datetime, today: date, token: str) -> int:
+    """In-app notifications for the rows of `window` this sweep claimed: the
+    handlers and leaders of the org holding each case now."""
+    label = _label(window.kind)
+    due = "CAST(c.due_date AS TEXT)"
+    if window.overdue:
+        text = (f"'：已超过{label}（' || {due} || ' 届满），已超期' || CAST({_late_days()} AS TEXT) "
+                f"|| '天，请立即办理'")
+        text_params = [_d(today)]
+    elif window.key == "due":
+        text, text_params = f"'：{label}今日（' || {due} || '）届满，请抓紧办理'", []
+    else:
+        text = f"'：{label}将于 ' || {due} || ' 届满，还有' || CAST({_days_from('c.due_date')} AS TEXT) || '天'"
+        text_params = [_d(today)]
+    sql = (f"INSERT INTO {_table(Notification)} (user_id, case_id, kind, text, is_urgent, created_at, read_at) "  # noqa: S608
+           f"SELECT DISTINCT m.user_id, c.case_id, 'deadline', '信访事项 ' || k.number || {text}, %s, %s, NULL "
+           f"FROM {_table(ReminderLog)} l JOIN {_table(Clock)} c ON c.id = l.clock_id "
+           f"JOIN {_table(Case)} k ON k.id = c.case_id "
+           f"JOIN {_table(Membership)} m ON m.org_id = k.current_org_id AND m.is_active AND m.role IN (%s, %s) "
+           f"WHERE l.batch = %s AND l.{connection.ops.quote_name('key')} = %s AND c.kind = %s")
+    with connection.cursor() as cur:
+        cur.execute(sql, [*text_params, window.overdue, _dt(now), *NOTIFIED_ROLES, token, window.key, window.kind])
+        return max(cur.rowcount, 0)
+
+
+def _late_days() -> str:
+    """SQL for (%s − c.due_date) in whole days: how late an overdue clock is."""
+    if connection.vendor == "postgresql":
+        return "(%s::date - c.due_date)"
+    return "CAST(julianday(%s) - julianday(c.due_date) AS INTEGER)"
+
+
+def count_recipients(token: str) -> None:
+    """ReminderLog.recipients for this sweep's rows (for the admin's log)."""
+    log, clock, case, member = _table(ReminderLog), _table(Clock), _table(Case), _table(Membership)
+    sql = (f"UPDATE {log} SET recipients = (SELECT COUNT(DISTINCT m.user_id) FROM {clock} c "  # noqa: S608
+           f"JOIN {case} k ON k.id = c.case_id JOIN {member} m ON m.org_id = k.current_org_id "
+           f"AND m.is_active AND m.role IN (%s, %s) WHERE c.id = {log}.clock_id) WHERE batch = %s")
+    with connection.cursor() as cur:
+        cur.execute(sql, [*NOTIFIED_ROLES, token])
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
-    """Send every reminder due at `now`. Idempotent and safe to run concurrently."""
+    """Send every reminder due at `now`, escalate what is overdue long enough and
+    chase overdue report-backs of 督办单. Idempotent and safe to run concurrently."""
+    from .escalation import escalate
+    from .orders import remind_overdue_reports
+
     now = now or timezone.now()
-    rules = {r.clock_kind: r for r in ReminderRule.objects.filter(is_active=True)}
-    fired = skipped = 0
-    if not rules:
-        return {"fired": 0, "skipped": 0}
-    pending: list[tuple[Clock, Point]] = []
-
-    def flush() -> None:
-        nonlocal fired, skipped
-        # Cheap pre-filter; the unique constraint in fire() is what actually guarantees once-only.
-        sent = set(ReminderLog.objects.filter(clock_id__in=[c.pk for c, _ in pending],
-                                              key__in={p.key for _, p in pending}).values_list("clock_id", "key"))
-        for clock, point in pending:
-            if (clock.pk, point.key) in sent or not fire(clock, point, now):
-                skipped += 1
-            else:
-                fired += 1
-        pending.clear()
-
-    for clock in candidates(now, rules).iterator(chunk_size=CHUNK):
-        point = reminder_point(clock, rules[clock.kind], now)
-        if point:
-            pending.append((clock, point))
-        if len(pending) >= CHUNK:
-            flush()
-    if pending:
-        flush()
-    return {"fired": fired, "skipped": skipped}
-
+    today = timezone.localdate(now)
+    token = uuid.uuid4().hex
+    fired = notified = 0
+    rules = list(ReminderRule.objects.filter(is_active=True))
+    with transaction.atomic():
+        for rule in rules:
+            for window in windows(rule, today):
+                claimed = claim(window, now, today, token)
+                if claimed:
+                    fired += claimed
+                    notified += notify(window, now, today, token)
+                    if rule.send_sms or rule.send_email:
+                        queue_remote_reminders(window, rule, now, today, token)
+        if fired:
+            count_recipients(token)
+    escalated = escalate(now)
+    reports = remind_overdue_reports(now)
+    return {"fired": fired, "notified": notified, "escalated": escalated, "report_reminders": reports}
