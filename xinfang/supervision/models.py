@@ -77,12 +77,12 @@ class ReminderLog(models.Model):
 
 
 from .models_orders import (  # noqa: E402,F401 - models Django must find in this module
+    OPEN_ORDER_STATES,
     CirculatedNotice,
     DigestLog,
     EscalationLog,
     EscalationRule,
     OrderCounter,
-    OPEN_ORDER_STATES,
     OrderStatus,
     StaffContact,
     SupervisionOrder,

@@ -65,7 +65,7 @@ def _notify(user_ids, order: SupervisionOrder, text: str, now: datetime, *, urge
 
 
 def _event(order: SupervisionOrder, action: str, actor, org_id: int, note: str, now: datetime) -> None:
-    if order.case_id:
+    if order.case is not None:
         record_event(order.case, action, actor=actor, org_id=org_id, note=note[:500],
                      payload={"order_id": order.pk, "number": order.number}, is_public=False, at=now)
 
