@@ -74,7 +74,7 @@ def orderable_orgs(user) -> QuerySet[Org]:
     seats = ordering_seats(user)
     if not seats:
         return Org.objects.none()
-    q = reduce(or_, (Q(region_id__startswith=s.region_code) for s in seats))
+    q = reduce(or_, (Q(region__code__startswith=s.region_code) for s in seats))
     return Org.objects.filter(q, is_active=True).exclude(pk__in=[s.org_id for s in seats])
 
 
@@ -85,7 +85,7 @@ def visible_orders(user) -> QuerySet[SupervisionOrder]:
     parts = [Q(issued_by_org_id__in=[s.org_id for s in seats])]
     # Drafts stay with the bureau that drafted them until issued.
     parts += [Q(org__path__startswith=s.org_path) & ~Q(status="draft") for s in seats]
-    parts += [Q(org__region_id__startswith=s.region_code) & ~Q(status="draft") for s in ordering_seats(user)]
+    parts += [Q(org__region__code__startswith=s.region_code) & ~Q(status="draft") for s in ordering_seats(user)]
     return SupervisionOrder.objects.filter(reduce(or_, parts))
 
 
