@@ -143,8 +143,8 @@ def notify(window: Window, now: datetime, today: date, token: str) -> int:
     else:
         text = f"'：{label}将于 ' || {due} || ' 届满，还有' || CAST({_days_from('c.due_date')} AS TEXT) || '天'"
         text_params = [_d(today)]
-    sql = (f"INSERT INTO {_table(Notification)} (user_id, case_id, kind, text, is_urgent, created_at, read_at) "  # noqa: S608
-           f"SELECT DISTINCT m.user_id, c.case_id, 'deadline', '信访事项 ' || k.number || {text}, %s, %s, NULL "
+    sql = (f"INSERT INTO {_table(Notification)} (user_id, case_id, kind, text, is_urgent, created_at) "  # noqa: S608
+           f"SELECT DISTINCT m.user_id, c.case_id, 'deadline', '信访事项 ' || k.number || {text}, %s, %s "
            f"FROM {_table(ReminderLog)} l JOIN {_table(Clock)} c ON c.id = l.clock_id "
            f"JOIN {_table(Case)} k ON k.id = c.case_id "
            f"JOIN {_table(Membership)} m ON m.org_id = k.current_org_id AND m.is_active AND m.role IN (%s, %s) "
