@@ -21,7 +21,7 @@ def at(day, hour: int = 9) -> datetime:
 
 
 @pytest.fixture
-def lx_supervisor(make_user):
+def lx_supervisor(make_user, escalation_rule):
     return make_user("lx_bureau", "supervisor")
 
 
@@ -99,3 +99,13 @@ def test_two_concurrent_sweeps_draft_exactly_one_order(accepted, lx_supervisor):
     assert sum(r["fired"] for r in results) == 1
     assert SupervisionOrder.objects.count() == 1
     assert Notification.objects.filter(kind="escalation").count() == 1
+
+
+def test_the_bulk_index_agrees_with_the_one_by_one_walk(orgs):
+    from xinfang.orgs.models import Org
+    from xinfang.supervision.scope import BureauIndex
+
+    index = BureauIndex()
+    for org in Org.objects.all():
+        expected = supervising_bureau(org)
+        assert index.bureau_id_above(org.pk) == (expected.pk if expected else None), org.name

@@ -91,7 +91,10 @@ def test_no_sms_unless_the_rule_says_so(accepted, reachable):
 def test_the_outbox_renders_the_staff_template(accepted, reachable):
     from xinfang.notifications.conf import conf
     from xinfang.notifications.delivery import _Run
+    from xinfang.notifications.models import MessageTemplate
+    from xinfang.supervision.texts import seed_staff_templates
 
+    seed_staff_templates(MessageTemplate)  # the seeded rows, should a transactional test have flushed them
     clock = handle_clock(accepted.case)
     sweep(at(clock.due_date))
     msg = OutboxMessage.objects.get(template="staff_deadline")

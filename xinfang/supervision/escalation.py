@@ -23,7 +23,7 @@ from xinfang.rules.kinds import ClockKind, ClockState
 from xinfang.rules.models import Clock
 
 from .models import EscalationLog, EscalationRule, SupervisionOrder
-from .scope import supervising_bureau, supervisors_of
+from .scope import BureauIndex, supervisors_of
 
 MAX_PER_SWEEP = 2000
 
@@ -63,7 +63,10 @@ def _act(rule: EscalationRule, now: datetime, token: str) -> None:
     rows = list(EscalationLog.objects.filter(batch=token, rule=rule).values_list(
         "pk", "clock__case_id", "clock__case__number", "clock__case__current_org_id", "clock__due_date"))
     orgs = Org.objects.in_bulk({r[3] for r in rows})
-    bureau: dict[int, Org | None] = {oid: supervising_bureau(o) for oid, o in orgs.items()}
+    index = BureauIndex()
+    above = {oid: index.bureau_id_above(oid) for oid in orgs}
+    bureaus = Org.objects.in_bulk({b for b in above.values() if b})
+    bureau: dict[int, Org | None] = {oid: bureaus.get(b) if b else None for oid, b in above.items()}
     supervisors: dict[int, list[int]] = {b.pk: supervisors_of(b) for b in {b for b in bureau.values() if b}}
     label = ClockKind(rule.clock_kind).label
     today = timezone.localdate(now)

@@ -95,33 +95,43 @@ def _d(value: date):
     return connection.ops.adapt_datefield_value(value)
 
 
-def _days_from(column: str) -> str:
-    """SQL for (column − %s) in whole days, the parameter being a date."""
-    if connection.vendor == "postgresql":
-        return f"({column} - %s::date)"
-    return f"CAST(julianday({column}) - julianday(%s) AS INTEGER)"
+def _windows_sql(all_windows: list[Window], today: date) -> tuple[str, list]:
+    """The windows as a derived table w(kind, wkey, overdue, lo, hi, label, wtype),
+    written as UNION ALL of SELECTs (portable to SQLite, typed for PostgreSQL)."""
+    parts, params = [], []
+    for i, w in enumerate(all_windows):
+        cols = ("CAST(%s AS VARCHAR(20)) AS kind, CAST(%s AS VARCHAR(40)) AS wkey, CAST(%s AS INTEGER) AS overdue, "
+                "CAST(%s AS DATE) AS lo, CAST(%s AS DATE) AS hi, CAST(%s AS VARCHAR(40)) AS label, "
+                "CAST(%s AS VARCHAR(10)) AS wtype") if i == 0 else "%s, %s, %s, %s, %s, %s, %s"
+        parts.append(f"SELECT {cols}")
+        wtype = "overdue" if w.overdue else ("due" if w.key == "due" else "before")
+        params += [w.kind, w.key, int(w.overdue), _d(w.first_day) if w.first_day else None,
+                   _d(w.last_day) if w.last_day else None, _label(w.kind), wtype]
+    return "(" + " UNION ALL ".join(parts) + ") w", params
 
 
-def claim(window: Window, now: datetime, today: date, token: str) -> int:
-    """Insert the ReminderLog rows of one window; how many this sweep claimed."""
-    where = ["c.state = %s", "c.kind = %s"]
-    params: list = [ClockState.RUNNING, window.kind]
-    if window.overdue:
-        where.append("c.due_at <= %s")
-        params.append(_dt(now))
-    else:
-        # due_at bounds first, so the (state, due_at) index does the range scan.
-        assert window.first_day is not None and window.last_day is not None
-        where += ["c.due_at > %s", "c.due_at < %s", "c.due_date >= %s", "c.due_date <= %s"]
-        params += [_dt(now), _dt(now + timedelta(days=(window.last_day - today).days + 2)),
-                   _d(window.first_day), _d(window.last_day)]
-    log = _table(ReminderLog)
-    sql = (f"INSERT INTO {log} (clock_id, {connection.ops.quote_name('key')}, fired_at, recipients, batch) "  # noqa: S608 - our tables
-           f"SELECT c.id, %s, %s, 0, %s FROM {_table(Clock)} c WHERE {' AND '.join(where)} "
-           f"AND NOT EXISTS (SELECT 1 FROM {log} l WHERE l.clock_id = c.id AND l.{connection.ops.quote_name('key')} = %s) "
+def claim_all(all_windows: list[Window], now: datetime, today: date, token: str) -> int:
+    """Insert the ReminderLog rows of every window in one statement; how many this sweep claimed.
+
+    One range scan of the running clocks due before the furthest window (the
+    (state, due_at) index), joined to the little windows table; the NOT EXISTS
+    skips what earlier sweeps claimed, ON CONFLICT what a concurrent one is claiming."""
+    if not all_windows:
+        return 0
+    w_sql, w_params = _windows_sql(all_windows, today)
+    horizon = max(((w.last_day - today).days for w in all_windows if w.last_day), default=0)
+    log, key = _table(ReminderLog), connection.ops.quote_name("key")
+    sql = (f"INSERT INTO {log} (clock_id, {key}, fired_at, recipients, batch) "  # noqa: S608 - our tables
+           f"SELECT c.id, w.wkey, %s, 0, %s FROM {_table(Clock)} c JOIN {w_sql} ON w.kind = c.kind "
+           f"WHERE c.state = %s AND c.due_at <= %s "
+           f"AND ((w.overdue = 1 AND c.due_at <= %s) "
+           f"OR (w.overdue = 0 AND c.due_at > %s AND c.due_date >= w.lo AND c.due_date <= w.hi)) "
+           f"AND NOT EXISTS (SELECT 1 FROM {log} l WHERE l.clock_id = c.id AND l.{key} = w.wkey) "
            f"ON CONFLICT DO NOTHING")
+    params = [_dt(now), token, *w_params, ClockState.RUNNING, _dt(now + timedelta(days=horizon + 2)),
+              _dt(now), _dt(now)]
     with connection.cursor() as cur:
-        cur.execute(sql, [window.key, _dt(now), token, *params, window.key])
+        cur.execute(sql, params)
         return max(cur.rowcount, 0)
 
 
@@ -129,28 +139,27 @@ def _label(kind: str) -> str:
     return f"{ClockKind(kind).label}期限"
 
 
-def notify(window: Window, now: datetime, today: date, token: str) -> int:
-    """In-app notifications for the rows of `window` this sweep claimed: the
-    handlers and leaders of the org holding each case now."""
-    label = _label(window.kind)
+def notify_all(all_windows: list[Window], now: datetime, today: date, token: str) -> int:
+    """In-app notifications for every row this sweep claimed: the handlers and
+    leaders of the org holding each case now. Texts as in `reminder_point`."""
+    w_sql, w_params = _windows_sql(all_windows, today)
     due = "CAST(c.due_date AS TEXT)"
-    if window.overdue:
-        text = (f"'：已超过{label}（' || {due} || ' 届满），已超期' || CAST({_late_days()} AS TEXT) "
-                f"|| '天，请立即办理'")
-        text_params = [_d(today)]
-    elif window.key == "due":
-        text, text_params = f"'：{label}今日（' || {due} || '）届满，请抓紧办理'", []
-    else:
-        text = f"'：{label}将于 ' || {due} || ' 届满，还有' || CAST({_days_from('c.due_date')} AS TEXT) || '天'"
-        text_params = [_d(today)]
+    text = (f"CASE w.wtype "
+            f"WHEN 'overdue' THEN '：已超过' || w.label || '（' || {due} || ' 届满），已超期' "
+            f"|| CAST({_late_days()} AS TEXT) || '天，请立即办理' "
+            f"WHEN 'due' THEN '：' || w.label || '今日（' || {due} || '）届满，请抓紧办理' "
+            f"ELSE '：' || w.label || '将于 ' || {due} || ' 届满，还有' || CAST({_days_left()} AS TEXT) || '天' END")
+    key = connection.ops.quote_name("key")
     sql = (f"INSERT INTO {_table(Notification)} (user_id, case_id, kind, text, is_urgent, created_at) "  # noqa: S608
-           f"SELECT DISTINCT m.user_id, c.case_id, 'deadline', '信访事项 ' || k.number || {text}, %s, %s "
+           f"SELECT DISTINCT m.user_id, c.case_id, 'deadline', '信访事项 ' || k.number || {text}, "
+           f"w.overdue = 1, %s "
            f"FROM {_table(ReminderLog)} l JOIN {_table(Clock)} c ON c.id = l.clock_id "
+           f"JOIN {w_sql} ON w.kind = c.kind AND w.wkey = l.{key} "
            f"JOIN {_table(Case)} k ON k.id = c.case_id "
            f"JOIN {_table(Membership)} m ON m.org_id = k.current_org_id AND m.is_active AND m.role IN (%s, %s) "
-           f"WHERE l.batch = %s AND l.{connection.ops.quote_name('key')} = %s AND c.kind = %s")
+           f"WHERE l.batch = %s")
     with connection.cursor() as cur:
-        cur.execute(sql, [*text_params, window.overdue, _dt(now), *NOTIFIED_ROLES, token, window.key, window.kind])
+        cur.execute(sql, [_d(today), _d(today), _dt(now), *w_params, *NOTIFIED_ROLES, token])
         return max(cur.rowcount, 0)
 
 
@@ -161,12 +170,20 @@ def _late_days() -> str:
     return "CAST(julianday(%s) - julianday(c.due_date) AS INTEGER)"
 
 
+def _days_left() -> str:
+    """SQL for (c.due_date − %s) in whole days."""
+    if connection.vendor == "postgresql":
+        return "(c.due_date - %s::date)"
+    return "CAST(julianday(c.due_date) - julianday(%s) AS INTEGER)"
+
+
 def count_recipients(token: str) -> None:
-    """ReminderLog.recipients for this sweep's rows (for the admin's log)."""
+    """ReminderLog.recipients for this sweep's rows (for the admin's log), one grouped UPDATE."""
     log, clock, case, member = _table(ReminderLog), _table(Clock), _table(Case), _table(Membership)
-    sql = (f"UPDATE {log} SET recipients = (SELECT COUNT(DISTINCT m.user_id) FROM {clock} c "  # noqa: S608
-           f"JOIN {case} k ON k.id = c.case_id JOIN {member} m ON m.org_id = k.current_org_id "
-           f"AND m.is_active AND m.role IN (%s, %s) WHERE c.id = {log}.clock_id) WHERE batch = %s")
+    sql = (f"UPDATE {log} SET recipients = x.n FROM (SELECT l.id AS lid, COUNT(DISTINCT m.user_id) AS n "  # noqa: S608
+           f"FROM {log} l JOIN {clock} c ON c.id = l.clock_id JOIN {case} k ON k.id = c.case_id "
+           f"JOIN {member} m ON m.org_id = k.current_org_id AND m.is_active AND m.role IN (%s, %s) "
+           f"WHERE l.batch = %s GROUP BY l.id) x WHERE {log}.id = x.lid")
     with connection.cursor() as cur:
         cur.execute(sql, [*NOTIFIED_ROLES, token])
 
@@ -180,19 +197,18 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     token = uuid.uuid4().hex
-    fired = notified = 0
+    notified = 0
     rules = list(ReminderRule.objects.filter(is_active=True))
+    all_windows = [w for rule in rules for w in windows(rule, today)]
     with transaction.atomic():
-        for rule in rules:
-            for window in windows(rule, today):
-                claimed = claim(window, now, today, token)
-                if claimed:
-                    fired += claimed
-                    notified += notify(window, now, today, token)
-                    if rule.send_sms or rule.send_email:
-                        queue_remote_reminders(window, rule, now, today, token)
+        fired = claim_all(all_windows, now, today, token)
         if fired:
+            notified = notify_all(all_windows, now, today, token)
             count_recipients(token)
+            for rule in rules:
+                if rule.send_sms or rule.send_email:
+                    for window in windows(rule, today):
+                        queue_remote_reminders(window, rule, now, today, token)
     escalated = escalate(now)
     reports = remind_overdue_reports(now)
     return {"fired": fired, "notified": notified, "escalated": escalated, "report_reminders": reports}

@@ -43,6 +43,31 @@ def supervising_bureau(org: Org) -> Org | None:
     return None
 
 
+class BureauIndex:
+    """`supervising_bureau` for many orgs at once, from one read of the org table
+    (the sweep escalates clocks of hundreds of orgs in one go)."""
+
+    def __init__(self) -> None:
+        rows = list(Org.objects.values_list("pk", "kind", "parent_id", "superior_id", "is_active"))
+        self.superior = {pk: sup for pk, _, _, sup, _ in rows}
+        self.kind = {pk: kind for pk, kind, _, _, _ in rows}
+        self.child_bureau: dict[int, int] = {}
+        for pk, kind, parent, _, active in sorted(rows):
+            if kind == OrgKind.BUREAU and active and parent is not None:
+                self.child_bureau.setdefault(parent, pk)
+
+    def bureau_id_above(self, org_id: int) -> int | None:
+        seen = {org_id}
+        node = self.superior.get(org_id)
+        while node is not None and node not in seen:
+            seen.add(node)
+            bureau = node if self.kind.get(node) == OrgKind.BUREAU else self.child_bureau.get(node)
+            if bureau is not None and bureau != org_id:
+                return bureau
+            node = self.superior.get(node)
+        return None
+
+
 def supervisors_of(bureau: Org) -> list[int]:
     return list(Membership.objects.filter(org=bureau, role=Role.SUPERVISOR, is_active=True, user__is_active=True)
                 .values_list("user_id", flat=True).distinct())
