@@ -11,7 +11,7 @@ from django.utils import timezone
 from xinfang.notifications.models import Notification
 from xinfang.rules.models import Clock
 from xinfang.supervision.models import ReminderLog, ReminderRule, parse_days_before
-from xinfang.supervision.reminders import sweep
+from xinfang.supervision.reminders import reminder_point, sweep
 
 
 def at(day, hour: int = 9) -> datetime:
@@ -114,3 +114,19 @@ def test_it_skips_a_reminder_another_worker_claimed_between_read_and_insert(acce
     ReminderLog.objects.create(clock=clock, key="due", fired_at=now)  # the other worker's claim
     assert sweep(now)["fired"] == 0
     assert not Notification.objects.filter(kind="deadline").exists()
+
+
+@pytest.mark.parametrize("days_before", ["7,3,1,0", "0", "", "2"])
+def test_the_set_based_sweep_picks_the_same_point_as_the_readable_rule(accepted, days_before):
+    """reminder_point is the specification; the SQL windows must agree with it
+    for every distance from the due date."""
+    clock = handle_clock(accepted.case)
+    rule = ReminderRule.objects.get(clock_kind="handle")
+    rule.days_before = days_before
+    rule.save()
+    for offset in range(-3, 10):
+        ReminderLog.objects.all().delete()
+        now = at(clock.due_date - timedelta(days=offset), 10)
+        expected = reminder_point(clock, rule, now)
+        sweep(now)
+        assert keys(clock) == ([expected.key] if expected else []), (days_before, offset)
