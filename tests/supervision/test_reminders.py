@@ -39,6 +39,7 @@ def test_it_fires_each_reminder_point_exactly_once(accepted):
 
     overdue = f"overdue:{(due + timedelta(days=1)).isoformat()}"
     assert keys(clock) == sorted(["before:3", "due", overdue])
+    assert set(ReminderLog.objects.filter(clock=clock).values_list("recipients", flat=True)) == {2}
     for user in (handler, leader):
         texts = list(Notification.objects.filter(user=user, kind="deadline").values_list("text", flat=True))
         assert len(texts) == 3
