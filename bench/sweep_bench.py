@@ -54,6 +54,27 @@ def _sweeps(label: str, now) -> None:
         steady.append(ms)
     print(f"{label}: steady-state sweep p50 {statistics.median(steady) / 1000:6.2f} s, "
           f"max {max(steady) / 1000:6.2f} s (n={STEADY_RUNS}) — last {result}", flush=True)
+    _phases(label, now)
+
+
+def _phases(label: str, now) -> None:
+    """Where a steady-state sweep spends its time."""
+    import uuid
+
+    from xinfang.supervision.escalation import escalate
+    from xinfang.supervision.models import ReminderRule
+    from xinfang.supervision.orders import remind_overdue_reports
+    from xinfang.supervision.reminders import claim_all, windows
+
+    today = timezone.localdate(now)
+    all_windows = [w for r in ReminderRule.objects.filter(is_active=True) for w in windows(r, today)]
+    parts = {
+        "reminder claim": lambda: claim_all(all_windows, now, today, uuid.uuid4().hex),
+        "escalation claim": lambda: escalate(now),
+        "order report-backs": lambda: remind_overdue_reports(now),
+    }
+    timings = ", ".join(f"{name} {_timed(fn)[0]:.0f} ms" for name, fn in parts.items())
+    print(f"{label}: steady-state phases — {timings}", flush=True)
 
 
 def _state(label: str) -> None:

@@ -95,45 +95,46 @@ def _d(value: date):
     return connection.ops.adapt_datefield_value(value)
 
 
-def _windows_sql(all_windows: list[Window], today: date) -> tuple[str, list]:
-    """The windows as a derived table w(kind, wkey, overdue, lo, hi, label, wtype),
-    written as UNION ALL of SELECTs (portable to SQLite, typed for PostgreSQL)."""
-    parts, params = [], []
-    for i, w in enumerate(all_windows):
-        cols = ("CAST(%s AS VARCHAR(20)) AS kind, CAST(%s AS VARCHAR(40)) AS wkey, CAST(%s AS INTEGER) AS overdue, "
-                "CAST(%s AS DATE) AS lo, CAST(%s AS DATE) AS hi, CAST(%s AS VARCHAR(40)) AS label, "
-                "CAST(%s AS VARCHAR(10)) AS wtype") if i == 0 else "%s, %s, %s, %s, %s, %s, %s"
-        parts.append(f"SELECT {cols}")
-        wtype = "overdue" if w.overdue else ("due" if w.key == "due" else "before")
-        params += [w.kind, w.key, int(w.overdue), _d(w.first_day) if w.first_day else None,
-                   _d(w.last_day) if w.last_day else None, _label(w.kind), wtype]
-    return "(" + " UNION ALL ".join(parts) + ") w", params
+def _key_case(all_windows: list[Window], now: datetime) -> tuple[str, list]:
+    """SQL CASE giving each clock row (alias c) the key of the window it falls in, else NULL."""
+    whens, params = [], []
+    for w in all_windows:
+        if w.overdue:
+            whens.append("WHEN c.kind = %s AND c.due_at <= %s THEN %s")
+            params += [w.kind, _dt(now), w.key]
+        else:
+            assert w.first_day is not None and w.last_day is not None
+            whens.append("WHEN c.kind = %s AND c.due_at > %s AND c.due_date >= %s AND c.due_date <= %s THEN %s")
+            params += [w.kind, _dt(now), _d(w.first_day), _d(w.last_day), w.key]
+    return "CASE " + " ".join(whens) + " END", params
 
 
 def claim_all(all_windows: list[Window], now: datetime, today: date, token: str) -> int:
     """Insert the ReminderLog rows of every window in one statement; how many this sweep claimed.
 
     One range scan of the running clocks due before the furthest window (the
-    (state, due_at) index), joined to the little windows table; the NOT EXISTS
-    skips what earlier sweeps claimed, ON CONFLICT what a concurrent one is claiming."""
+    (state, due_at) index), each given its window's key by a CASE; the NOT
+    EXISTS skips what earlier sweeps claimed, ON CONFLICT what a concurrent
+    sweep is claiming right now."""
     if not all_windows:
         return 0
-    w_sql, w_params = _windows_sql(all_windows, today)
+    key_sql, key_params = _key_case(all_windows, now)
     horizon = max(((w.last_day - today).days for w in all_windows if w.last_day), default=0)
-    log, key = _table(ReminderLog), connection.ops.quote_name("key")
+    kinds = sorted({w.kind for w in all_windows})
+    log, clock, key = _table(ReminderLog), _table(Clock), connection.ops.quote_name("key")
     # recipients: how many the notification insert will reach (a correlated count:
     # two index lookups per claimed row, no statistics on fresh rows needed).
     recipients = (f"(SELECT COUNT(DISTINCT m.user_id) FROM {_table(Case)} k JOIN {_table(Membership)} m "  # noqa: S608
-                  f"ON m.org_id = k.current_org_id AND m.is_active AND m.role IN (%s, %s) WHERE k.id = c.case_id)")
+                  f"ON m.org_id = k.current_org_id AND m.is_active AND m.role IN (%s, %s) WHERE k.id = x.case_id)")
     sql = (f"INSERT INTO {log} (clock_id, {key}, fired_at, recipients, batch) "  # noqa: S608 - our tables
-           f"SELECT c.id, w.wkey, %s, {recipients}, %s FROM {_table(Clock)} c JOIN {w_sql} ON w.kind = c.kind "
-           f"WHERE c.state = %s AND c.due_at <= %s "
-           f"AND ((w.overdue = 1 AND c.due_at <= %s) "
-           f"OR (w.overdue = 0 AND c.due_at > %s AND c.due_date >= w.lo AND c.due_date <= w.hi)) "
-           f"AND NOT EXISTS (SELECT 1 FROM {log} l WHERE l.clock_id = c.id AND l.{key} = w.wkey) "
+           f"SELECT x.id, x.wkey, %s, {recipients}, %s FROM ("
+           f"SELECT c.id, c.case_id, {key_sql} AS wkey FROM {clock} c "
+           f"WHERE c.state = %s AND c.due_at <= %s AND c.kind IN ({', '.join(['%s'] * len(kinds))})) x "
+           f"WHERE x.wkey IS NOT NULL "
+           f"AND NOT EXISTS (SELECT 1 FROM {log} l WHERE l.clock_id = x.id AND l.{key} = x.wkey) "
            f"ON CONFLICT DO NOTHING")
-    params = [_dt(now), *NOTIFIED_ROLES, token, *w_params, ClockState.RUNNING, _dt(now + timedelta(days=horizon + 2)),
-              _dt(now), _dt(now)]
+    params = [_dt(now), *NOTIFIED_ROLES, token, *key_params, ClockState.RUNNING,
+              _dt(now + timedelta(days=horizon + 2)), *kinds]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return max(cur.rowcount, 0)
@@ -143,27 +144,26 @@ def _label(kind: str) -> str:
     return f"{ClockKind(kind).label}期限"
 
 
-def notify_all(all_windows: list[Window], now: datetime, today: date, token: str) -> int:
+def notify_all(now: datetime, today: date, token: str) -> int:
     """In-app notifications for every row this sweep claimed: the handlers and
-    leaders of the org holding each case now. Texts as in `reminder_point`."""
-    w_sql, w_params = _windows_sql(all_windows, today)
+    leaders of the org holding each case now. Texts as in `reminder_point`;
+    driven by the batch's own log rows (found by the batch index)."""
+    label = "CASE c.kind " + " ".join(f"WHEN '{k}' THEN '{_label(k)}'" for k in ClockKind.values) + " END"
     due = "CAST(c.due_date AS TEXT)"
-    text = (f"CASE w.wtype "
-            f"WHEN 'overdue' THEN '：已超过' || w.label || '（' || {due} || ' 届满），已超期' "
+    key = f"l.{connection.ops.quote_name('key')}"
+    text = (f"CASE WHEN {key} LIKE 'overdue%%' THEN '：已超过' || {label} || '（' || {due} || ' 届满），已超期' "
             f"|| CAST({_late_days()} AS TEXT) || '天，请立即办理' "
-            f"WHEN 'due' THEN '：' || w.label || '今日（' || {due} || '）届满，请抓紧办理' "
-            f"ELSE '：' || w.label || '将于 ' || {due} || ' 届满，还有' || CAST({_days_left()} AS TEXT) || '天' END")
-    key = connection.ops.quote_name("key")
+            f"WHEN {key} = 'due' THEN '：' || {label} || '今日（' || {due} || '）届满，请抓紧办理' "
+            f"ELSE '：' || {label} || '将于 ' || {due} || ' 届满，还有' || CAST({_days_left()} AS TEXT) || '天' END")
     sql = (f"INSERT INTO {_table(Notification)} (user_id, case_id, kind, text, is_urgent, created_at) "  # noqa: S608
            f"SELECT DISTINCT m.user_id, c.case_id, 'deadline', '信访事项 ' || k.number || {text}, "
-           f"w.overdue = 1, %s "
+           f"{key} LIKE 'overdue%%', %s "
            f"FROM {_table(ReminderLog)} l JOIN {_table(Clock)} c ON c.id = l.clock_id "
-           f"JOIN {w_sql} ON w.kind = c.kind AND w.wkey = l.{key} "
            f"JOIN {_table(Case)} k ON k.id = c.case_id "
            f"JOIN {_table(Membership)} m ON m.org_id = k.current_org_id AND m.is_active AND m.role IN (%s, %s) "
            f"WHERE l.batch = %s")
     with connection.cursor() as cur:
-        cur.execute(sql, [_d(today), _d(today), _dt(now), *w_params, *NOTIFIED_ROLES, token])
+        cur.execute(sql, [_d(today), _d(today), _dt(now), *NOTIFIED_ROLES, token])
         return max(cur.rowcount, 0)
 
 
@@ -196,7 +196,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     with transaction.atomic():
         fired = claim_all(all_windows, now, today, token)
         if fired:
-            notified = notify_all(all_windows, now, today, token)
+            notified = notify_all(now, today, token)
             for rule in rules:
                 if rule.send_sms or rule.send_email:
                     for window in windows(rule, today):
