@@ -23,6 +23,7 @@ from xinfang.rules.kinds import ClockKind, ClockState
 from xinfang.rules.models import Clock
 
 from .models import EscalationLog, EscalationRule, SupervisionOrder
+from .reminders import _no_jit
 from .scope import BureauIndex, supervisors_of
 
 MAX_PER_SWEEP = 2000
@@ -49,6 +50,7 @@ def escalate(now: datetime | None = None) -> int:
     token = uuid.uuid4().hex
     total = 0
     with transaction.atomic():
+        _no_jit()
         for rule in EscalationRule.objects.filter(is_active=True):
             claimed = _claim(rule, now, token, MAX_PER_SWEEP - total)
             total += claimed

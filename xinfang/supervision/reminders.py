@@ -181,6 +181,14 @@ def _days_left() -> str:
     return "CAST(julianday(c.due_date) - julianday(%s) AS INTEGER)"
 
 
+def _no_jit() -> None:
+    """PostgreSQL's JIT compiles the big CASE for a second before a query that
+    runs in a fraction of that: off for this transaction only."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL jit = off")
+
+
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """Send every reminder due at `now`, escalate what is overdue long enough and
     chase overdue report-backs of 督办单. Idempotent and safe to run concurrently."""
@@ -194,6 +202,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     rules = list(ReminderRule.objects.filter(is_active=True))
     all_windows = [w for rule in rules for w in windows(rule, today)]
     with transaction.atomic():
+        _no_jit()
         fired = claim_all(all_windows, now, today, token)
         if fired:
             notified = notify_all(now, today, token)
