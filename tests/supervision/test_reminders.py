@@ -131,3 +131,22 @@ def test_the_set_based_sweep_picks_the_same_point_as_the_readable_rule(accepted,
         expected = reminder_point(clock, rule, now)
         sweep(now)
         assert keys(clock) == ([expected.key] if expected else []), (days_before, offset)
+
+
+def test_a_capped_sweep_sends_the_rest_next_time_most_urgent_first(accepted, orgs, make_user, monkeypatch):
+    from tests.cases.test_transitions_table import Scenario
+    from xinfang.supervision import reminders
+
+    other = Scenario(orgs, make_user)
+    other.reach("accepted")
+    late, soon = handle_clock(accepted.case), handle_clock(other.case)
+    Clock.objects.filter(pk=late.pk).update(due_date=late.due_date - timedelta(days=10),
+                                            due_at=late.due_at - timedelta(days=10))
+    late.refresh_from_db()
+    now = at(soon.due_date)  # `soon` is due today, `late` overdue by 10 days
+    monkeypatch.setattr(reminders, "MAX_PER_SWEEP", 1)
+    assert sweep(now)["fired"] == 1
+    assert keys(soon) == ["due"] and keys(late) == []
+    assert sweep(now)["fired"] == 1
+    assert keys(late) == [f"overdue:{soon.due_date.isoformat()}"]
+    assert sweep(now)["fired"] == 0

@@ -31,6 +31,11 @@ from .models import ReminderLog, ReminderRule
 from .remote import queue_remote_reminders
 
 NOTIFIED_ROLES = (Role.HANDLER, Role.LEADER)
+# At most this many reminders per sweep, the points before the deadline first,
+# then overdue ones oldest first. The first sweep of a day on a big database owes
+# a daily reminder to every overdue clock; capping it keeps each sweep short (no
+# pile-up of minute jobs) and the rest follows in the next minutes' sweeps.
+MAX_PER_SWEEP = 50_000
 
 
 @dataclass(frozen=True)
@@ -128,13 +133,14 @@ def claim_all(all_windows: list[Window], now: datetime, today: date, token: str)
                   f"ON m.org_id = k.current_org_id AND m.is_active AND m.role IN (%s, %s) WHERE k.id = x.case_id)")
     sql = (f"INSERT INTO {log} (clock_id, {key}, fired_at, recipients, batch) "  # noqa: S608 - our tables
            f"SELECT x.id, x.wkey, %s, {recipients}, %s FROM ("
-           f"SELECT c.id, c.case_id, {key_sql} AS wkey FROM {clock} c "
+           f"SELECT c.id, c.case_id, c.due_at, {key_sql} AS wkey FROM {clock} c "
            f"WHERE c.state = %s AND c.due_at <= %s AND c.kind IN ({', '.join(['%s'] * len(kinds))})) x "
            f"WHERE x.wkey IS NOT NULL "
            f"AND NOT EXISTS (SELECT 1 FROM {log} l WHERE l.clock_id = x.id AND l.{key} = x.wkey) "
+           f"ORDER BY CASE WHEN x.due_at <= %s THEN 1 ELSE 0 END, x.due_at LIMIT %s "
            f"ON CONFLICT DO NOTHING")
     params = [_dt(now), *NOTIFIED_ROLES, token, *key_params, ClockState.RUNNING,
-              _dt(now + timedelta(days=horizon + 2)), *kinds]
+              _dt(now + timedelta(days=horizon + 2)), *kinds, _dt(now), MAX_PER_SWEEP]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return max(cur.rowcount, 0)

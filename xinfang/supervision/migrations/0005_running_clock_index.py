@@ -15,7 +15,7 @@ NAME = "supervision_running_clock_due"
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        sql = (f"CREATE INDEX IF NOT EXISTS {NAME} ON rules_clock (due_at) INCLUDE (kind, due_date, case_id) "
+        sql = (f"CREATE INDEX IF NOT EXISTS {NAME} ON rules_clock (due_at) INCLUDE (kind, due_date, case_id, id) "
                "WHERE state = 'running'")
     else:
         sql = f"CREATE INDEX IF NOT EXISTS {NAME} ON rules_clock (due_at, kind, due_date, case_id) WHERE state = 'running'"
