@@ -26,7 +26,7 @@ from .models import EscalationLog, EscalationRule, SupervisionOrder
 from .reminders import _no_jit
 from .scope import BureauIndex, supervisors_of
 
-MAX_PER_SWEEP = 2000
+MAX_PER_SWEEP = 500
 
 
 def _claim(rule: EscalationRule, now: datetime, token: str, limit: int) -> int:
@@ -35,7 +35,7 @@ def _claim(rule: EscalationRule, now: datetime, token: str, limit: int) -> int:
     sql = (f"INSERT INTO {log} (clock_id, rule_id, fired_at, batch) "  # noqa: S608 - our tables
            f"SELECT c.id, %s, %s, %s FROM {clock} c WHERE c.state = %s AND c.kind = %s AND c.due_at <= %s "
            f"AND c.due_date <= %s AND NOT EXISTS (SELECT 1 FROM {log} e WHERE e.clock_id = c.id AND e.rule_id = %s) "
-           f"ORDER BY c.due_at, c.id LIMIT %s ON CONFLICT DO NOTHING")
+           f"ORDER BY c.due_at LIMIT %s ON CONFLICT DO NOTHING")
     cutoff = today - timedelta(days=rule.overdue_days)
     with connection.cursor() as cur:
         cur.execute(sql, [rule.pk, connection.ops.adapt_datetimefield_value(now), token, ClockState.RUNNING,
