@@ -58,6 +58,10 @@ def _sweeps(label: str, now) -> None:
         print(f"{label}: catch-up sweeps {len(catch_up)}, p50 {statistics.median(catch_up) / 1000:6.2f} s, "
               f"max {max(catch_up) / 1000:6.2f} s — last {result}", flush=True)
     backlog = _mark_escalation_backlog(now)
+    with connection.cursor() as cur:
+        # Statistics as autovacuum keeps them in production: the rows added in this
+        # (rolled-back) transaction are otherwise unknown to the planner.
+        cur.execute("ANALYZE supervision_reminderlog, supervision_escalationlog, notifications_notification")
     if backlog:
         print(f"{label}: {backlog:,} further escalations (500 per sweep, oldest first) marked as done for the "
               f"steady-state figure", flush=True)
