@@ -63,6 +63,9 @@ def main() -> None:
     from bench import rates_bench
 
     rates_bench.run()
+    from bench import sweep_bench
+
+    sweep_bench.run()
     print(f"\nbench finished in {time.perf_counter() - t:.1f} s")
 
 

@@ -33,7 +33,8 @@ def test_it_has_a_default_for_every_notice_the_procedure_sends():
 
 @pytest.mark.django_db
 def test_it_seeds_every_template_in_the_database():
-    assert set(MessageTemplate.objects.values_list("key", flat=True)) == set(DEFAULTS)
+    # Every built-in default is seeded (other apps seed their own staff templates beside them).
+    assert set(DEFAULTS) <= set(MessageTemplate.objects.values_list("key", flat=True))
     registered = MessageTemplate.objects.get(key="registered")
     assert registered.name == "登记告知" and "{query_code}" in registered.body
 

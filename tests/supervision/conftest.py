@@ -20,3 +20,15 @@ def accepted(orgs, make_user, handle_reminders_only):
     s.reach("accepted")
     s.user("lx_zhujian", "leader")
     return s
+
+
+@pytest.fixture
+def escalation_rule(db):
+    """The seeded default (办理 overdue 5 days → notify and draft), re-created when a
+    transactional test has flushed the seeded rows."""
+    from xinfang.supervision.models import EscalationRule
+
+    rule, _ = EscalationRule.objects.update_or_create(
+        clock_kind="handle", overdue_days=5,
+        defaults={"notify_supervisors": True, "draft_order": True, "order_days": 7, "is_active": True})
+    return rule

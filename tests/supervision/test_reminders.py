@@ -11,7 +11,7 @@ from django.utils import timezone
 from xinfang.notifications.models import Notification
 from xinfang.rules.models import Clock
 from xinfang.supervision.models import ReminderLog, ReminderRule, parse_days_before
-from xinfang.supervision.reminders import sweep
+from xinfang.supervision.reminders import reminder_point, sweep
 
 
 def at(day, hour: int = 9) -> datetime:
@@ -39,6 +39,7 @@ def test_it_fires_each_reminder_point_exactly_once(accepted):
 
     overdue = f"overdue:{(due + timedelta(days=1)).isoformat()}"
     assert keys(clock) == sorted(["before:3", "due", overdue])
+    assert set(ReminderLog.objects.filter(clock=clock).values_list("recipients", flat=True)) == {2}
     for user in (handler, leader):
         texts = list(Notification.objects.filter(user=user, kind="deadline").values_list("text", flat=True))
         assert len(texts) == 3
@@ -109,11 +110,43 @@ def test_it_fires_once_when_workers_sweep_concurrently(accepted):
 
 
 def test_it_skips_a_reminder_another_worker_claimed_between_read_and_insert(accepted):
-    from xinfang.supervision.reminders import fire, reminder_point
-
     clock = handle_clock(accepted.case)
     now = at(clock.due_date)
-    point = reminder_point(clock, ReminderRule.objects.get(clock_kind="handle"), now)
-    ReminderLog.objects.create(clock=clock, key=point.key, fired_at=now)  # the other worker's claim
-    assert fire(clock, point, now) is False
+    ReminderLog.objects.create(clock=clock, key="due", fired_at=now)  # the other worker's claim
+    assert sweep(now)["fired"] == 0
     assert not Notification.objects.filter(kind="deadline").exists()
+
+
+@pytest.mark.parametrize("days_before", ["7,3,1,0", "0", "", "2"])
+def test_the_set_based_sweep_picks_the_same_point_as_the_readable_rule(accepted, days_before):
+    """reminder_point is the specification; the SQL windows must agree with it
+    for every distance from the due date."""
+    clock = handle_clock(accepted.case)
+    rule = ReminderRule.objects.get(clock_kind="handle")
+    rule.days_before = days_before
+    rule.save()
+    for offset in range(-3, 10):
+        ReminderLog.objects.all().delete()
+        now = at(clock.due_date - timedelta(days=offset), 10)
+        expected = reminder_point(clock, rule, now)
+        sweep(now)
+        assert keys(clock) == ([expected.key] if expected else []), (days_before, offset)
+
+
+def test_a_capped_sweep_sends_the_rest_next_time_most_urgent_first(accepted, orgs, make_user, monkeypatch):
+    from tests.cases.test_transitions_table import Scenario
+    from xinfang.supervision import reminders
+
+    other = Scenario(orgs, make_user)
+    other.reach("accepted")
+    late, soon = handle_clock(accepted.case), handle_clock(other.case)
+    Clock.objects.filter(pk=late.pk).update(due_date=late.due_date - timedelta(days=10),
+                                            due_at=late.due_at - timedelta(days=10))
+    late.refresh_from_db()
+    now = at(soon.due_date)  # `soon` is due today, `late` overdue by 10 days
+    monkeypatch.setattr(reminders, "MAX_PER_SWEEP", 1)
+    assert sweep(now)["fired"] == 1
+    assert keys(soon) == ["due"] and keys(late) == []
+    assert sweep(now)["fired"] == 1
+    assert keys(late) == [f"overdue:{soon.due_date.isoformat()}"]
+    assert sweep(now)["fired"] == 0

@@ -17,4 +17,5 @@ SCHEDULE = [
     Job("xinfang.jobs.tasks.integrity_sweep", 3600),
     Job("xinfang.jobs.tasks.ingest_insights", 120),
     Job("xinfang.jobs.tasks.refresh_rate_tallies", 3600),
+    Job("xinfang.jobs.tasks.daily_digest", 3600),
 ]

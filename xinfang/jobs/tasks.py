@@ -56,3 +56,10 @@ def refresh_rate_tallies() -> dict[str, float]:
     from xinfang.assessment.tallies import refresh_recent
 
     return {"seconds": refresh_recent().seconds}
+def daily_digest() -> dict[str, int]:
+    """Each org's daily digest (overdue / due soon / new / orders awaiting report),
+    once per org and day: the job runs hourly, sends from 08:00, and a unique
+    (org, date) row makes every later run that day a no-op."""
+    from xinfang.supervision.digest import send_daily_digests
+
+    return send_daily_digests()

@@ -22,6 +22,13 @@ class ReminderRule(models.Model):
     days_before = models.CharField("提前提醒天数", max_length=50, default="3,0", blank=True,
                                    help_text="自然日，用逗号分隔；0 表示期满当日提醒。如：3,0")
     daily_when_overdue = models.BooleanField("超期后每日催办", default=True)
+    # SMS / e-mail go out for the points before the due time, on the due day and on
+    # the first overdue day; the later daily overdue reminders stay in-app (the
+    # daily digest carries them), so nobody gets fifty texts a morning.
+    send_sms = models.BooleanField("同时发送短信", default=False,
+                                   help_text="向登记了手机号码的承办人、领导发送短信（仅含事项编号和期满日）")
+    send_email = models.BooleanField("同时发送电子邮件", default=False,
+                                     help_text="向登记了电子邮箱的承办人、领导发送邮件（仅含事项编号和期满日）")
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
@@ -55,6 +62,9 @@ class ReminderLog(models.Model):
     key = models.CharField("提醒点", max_length=40, help_text="before:3、due、overdue:2026-11-27")
     fired_at = models.DateTimeField("提醒时间")
     recipients = models.PositiveIntegerField("通知人数", default=0)
+    # Which sweep inserted the row: the set-based sweep writes the notifications
+    # for exactly the rows its own INSERT claimed by selecting on this token.
+    batch = models.CharField(max_length=32, blank=True, default="", db_index=True, editable=False)
 
     class Meta:
         verbose_name = "期限提醒记录"
@@ -64,3 +74,18 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id} {self.key}"
+
+
+from .models_orders import (  # noqa: E402,F401 - models Django must find in this module
+    OPEN_ORDER_STATES,
+    CirculatedNotice,
+    DigestLog,
+    EscalationLog,
+    EscalationRule,
+    OrderCounter,
+    OrderStatus,
+    StaffContact,
+    SupervisionOrder,
+    SupervisionUrge,
+    UrgeChannel,
+)

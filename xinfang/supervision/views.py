@@ -1,6 +1,7 @@
 """Staff screens: the supervision queue and the notification bell."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xinfang.notifications.models import Notification
 
 from .queue import may_supervise, supervision_queue
+from .templatetags.supervision_tags import bell_key
 
 BELL_LIMIT = 100
 
@@ -41,4 +43,5 @@ def mark_read(request, pk: int | None = None):
     if pk is not None:
         mine = mine.filter(pk=pk)
     mine.update(read_at=timezone.now())
+    cache.delete(bell_key(request.user.pk))
     return redirect("supervision:notifications")
