@@ -43,6 +43,9 @@ def integrity_sweep() -> dict[str, int]:
     from xinfang.integrity.sweep import sweep
 
     return sweep()
+
+
+@task()
 def ingest_insights() -> dict[str, int]:
     """Count newly registered cases into the hotspot and volume rollups. A
     high-water mark on case id, moved by conditional update: two workers never
@@ -50,12 +53,18 @@ def ingest_insights() -> dict[str, int]:
     from xinfang.insights.rollup import ingest_new
 
     return ingest_new(max_cases=50_000)
+
+
+@task()
 def refresh_rate_tallies() -> dict[str, float]:
     """Recount the monthly 三率 tallies of the last 13 months (whole months of
     region-wide rate tables read them; everything else is counted live)."""
     from xinfang.assessment.tallies import refresh_recent
 
     return {"seconds": refresh_recent().seconds}
+
+
+@task()
 def daily_digest() -> dict[str, int]:
     """Each org's daily digest (overdue / due soon / new / orders awaiting report),
     once per org and day: the job runs hourly, sends from 08:00, and a unique
