@@ -1,7 +1,8 @@
 """绩效网上考评 on the month of test_rates_table.py, worked out by hand.
 
 Scheme: 按期办结率（办理单位）40, 群众满意率（办理单位）30, 超期件数 20,
-收到督办单数 10 (not installed here: 未启用, so the other weights count out of 90).
+收到督办单数 10 (first as if the supervision app were not installed: 未启用, so the
+other weights count out of 90; then installed, with one order issued to A).
 
 | org | 按期办结率 | 满意率 | 超期件数 (late + overdue) | normalised          | points (× 100/90)          | score |
 |-----|-----------|--------|--------------------------|---------------------|----------------------------|-------|
@@ -35,6 +36,14 @@ EXPECTED = {"lx_zhujian": (62.96, [29.63, 33.33, 0.0, None]),
 
 
 @pytest.fixture
+def no_orders_model(monkeypatch):
+    """As in a deployment without the supervision app: the indicator is 未启用."""
+    from xinfang.assessment import indicators
+
+    monkeypatch.setattr(indicators, "SUPERVISION_ORDER", ("supervision", "NotInstalled"))
+
+
+@pytest.fixture
 def editor(make_user):
     user = make_user("wx_bureau", "leader")
     user.user_permissions.add(Permission.objects.get(codename="manage_scheme"))
@@ -47,7 +56,7 @@ def scheme(editor):
                        effective_from=date(2026, 1, 1), min_volume=2)
 
 
-def test_it_scores_and_ranks_as_worked_out_by_hand(orgs, month, scheme):
+def test_it_scores_and_ranks_as_worked_out_by_hand(orgs, month, scheme, no_orders_model):
     table = score(scheme, Scope(), SEPTEMBER, NOW)
     rows = {r.org.pk: r for r in table.ranked + table.unranked}
     for key, (total, points) in EXPECTED.items():
@@ -107,7 +116,7 @@ def test_the_edit_page_writes_a_new_version_or_explains(client, editor, scheme):
     assert latest.weights == {"handler.on_time_reply": 50.0, "overdue": 50.0} and latest.note == "加大超期权重"
 
 
-def test_the_score_table_page_and_its_export(client, make_user, orgs, month, scheme, monkeypatch):
+def test_the_score_table_page_and_its_export(client, make_user, orgs, month, scheme, monkeypatch, no_orders_model):
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     client.force_login(make_user("wx_bureau", "analyst"))
     url = f"/assessment/schemes/{scheme.pk}/scores/?start=2026-09-01&end=2026-09-30"
@@ -118,3 +127,31 @@ def test_the_score_table_page_and_its_export(client, make_user, orgs, month, sch
     zhujian = next(r for r in rows if r[1] == "梁溪区住房和城乡建设局")
     assert zhujian[:4] == [1, "梁溪区住房和城乡建设局", 62.96, 3]
     assert "→ 29.63" in zhujian[4]
+
+
+def test_supervision_orders_count_once_the_app_is_installed(orgs, month, scheme):
+    """One order issued to A in September; B and C received none.
+
+    | org | 收到督办单数 | normalised 1 − n/max | points (weights out of 100)     | score |
+    |-----|------------|----------------------|---------------------------------|-------|
+    | A   | 1          | 0                    | 26.67, 30.00, 0.00, 0.00        | 56.67 |
+    | B   | 0          | 1                    | 0.00, 30.00, 13.33, 10.00       | 53.33 |
+    | C   | 0          | 1                    | 40.00, 0.00, 20.00, 10.00       | 70.00 |
+    """
+    from datetime import timedelta
+
+    from xinfang.supervision.models_orders import SupervisionOrder
+
+    issued = SEPTEMBER.start + timedelta(days=10)
+    SupervisionOrder.objects.create(number="督〔2026〕1号", org=orgs["lx_zhujian"], issued_by_org=orgs["lx_bureau"],
+                                    title="督办", requirements="限期办结", deadline=date(2026, 10, 10),
+                                    status="issued", created_at=issued, issued_at=issued)
+    table = score(scheme, Scope(), SEPTEMBER, NOW)
+    rows = {r.org.pk: r for r in table.ranked + table.unranked}
+    expected = {"lx_zhujian": (56.67, [26.67, 30.0, 0.0, 0.0]),
+                "lx_chengguan": (53.33, [0.0, 30.0, 13.33, 10.0]),
+                "jy_zhujian": (70.0, [40.0, 0.0, 20.0, 10.0])}
+    for key, (total, points) in expected.items():
+        row = rows[orgs[key].pk]
+        assert (row.score, [p.points for p in row.parts]) == (total, points), key
+    assert table.disabled == set()
