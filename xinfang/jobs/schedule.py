@@ -14,4 +14,6 @@ SCHEDULE = [
     Job("xinfang.jobs.tasks.deliver_outbox", 10),
     Job("xinfang.jobs.tasks.invite_evaluations", 300),
     Job("xinfang.jobs.tasks.deadline_sweep", 60),
+    Job("xinfang.jobs.tasks.fold_rollups", 10),
+    Job("xinfang.jobs.tasks.generate_due_reports", 3600),
 ]
