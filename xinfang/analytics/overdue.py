@@ -1,0 +1,29 @@
+"""What is overdue now: running clocks past their due time, within the counted cases."""
+
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+from django.urls import reverse
+
+from xinfang.cases.models import Case
+from xinfang.orgs.models import Org
+from xinfang.rules.kinds import ClockKind, ClockState
+from xinfang.rules.models import Clock
+
+KIND_LABELS = dict(ClockKind.choices)
+
+
+def overdue_now(cases: QuerySet[Case], now: datetime, limit: int = 10) -> dict:
+    clocks = Clock.objects.filter(state=ClockState.RUNNING, due_at__lt=now, case__in=cases)
+    by_org = list(clocks.values("case__current_org_id").annotate(n=Count("id")).order_by("-n")[:limit])
+    names = dict(Org.objects.filter(pk__in=[r["case__current_org_id"] for r in by_org]).values_list("id", "name"))
+    oldest = clocks.select_related("case", "case__current_org").order_by("due_at")[:limit]
+    return {
+        "count": clocks.count(),
+        "by_org": [{"name": names.get(r["case__current_org_id"], "—"), "value": r["n"]} for r in by_org],
+        "items": [{
+            "number": c.case.number, "title": c.case.title, "org": c.case.current_org.name,
+            "kind": KIND_LABELS.get(c.kind, c.kind), "due": c.due_at.isoformat(),
+            "days_over": (now - c.due_at).days, "url": reverse("cases:detail", args=[c.case_id]),
+        } for c in oldest],
+    }
