@@ -11,7 +11,7 @@ def _nice_max(value: float) -> float:
     if value <= 0:
         return 1
     magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 2, 4, 6, 8, 10):  # each divides into four readable ticks
         if value <= step * magnitude:
             return step * magnitude
     return value
@@ -28,7 +28,7 @@ def _axes(left: int, top: int, w: int, h: int, top_value: float, unit: str) -> l
         y = top + h - h * i / 4
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + w}" y2="{y:.1f}" stroke="#ddd"/>')
         label = top_value * i / 4
-        text = f"{label:.0f}{unit}" if top_value >= 4 else f"{label:.1f}{unit}"
+        text = f"{label:g}{unit}"
         out.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{escape(text)}</text>')
     return out
 
