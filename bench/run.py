@@ -51,6 +51,9 @@ def main() -> None:
     from bench import portal_bench
 
     portal_bench.run()
+    from bench import analytics_bench
+
+    analytics_bench.run()
     print(f"\nbench finished in {time.perf_counter() - t:.1f} s")
 
 

@@ -38,8 +38,8 @@ def bucket_label(b: date, granularity: str) -> str:
 
 def _previous_range(f: Filters) -> tuple[date, date]:
     """The period just before, of the same length (whole months when the filter is whole months)."""
-    if f.start.day == 1 and f.end.day == 1:
-        months = (f.end.year - f.start.year) * 12 + f.end.month - f.start.month
+    if f.start.day == 1:  # whole months (the last one may be running): as many months before
+        months = (f.end.year - f.start.year) * 12 + f.end.month - f.start.month + (f.end.day > 1)
         return add_months(f.start, -months), f.start
     return f.start - (f.end - f.start), f.start
 
@@ -55,7 +55,15 @@ def _series(source, f: Filters) -> dict:
         acc[1] += n if channel == Channel.ONLINE else 0
         acc[2] += repeat
         acc[3] += group
-    labels, cases, online, share, repeats, groups, mom, yoy, year_ago = [], [], [], [], [], [], [], [], []
+    labels: list[str] = []
+    cases: list[int] = []
+    online: list[int] = []
+    share: list[float | None] = []
+    repeats: list[int] = []
+    groups: list[int] = []
+    mom: list[float | None] = []
+    yoy: list[float | None] = []
+    year_ago: list[int] = []
     previous = None
     for b in buckets(f.start, f.end, f.granularity):
         n, on, rep, grp = per_bucket.get(b, [0, 0, 0, 0])
@@ -74,15 +82,30 @@ def _series(source, f: Filters) -> dict:
             "online_share": share, "repeat_cases": repeats, "group_cases": groups}
 
 
-def _categories(source, f: Filters) -> list[dict]:
-    rows = source.volume(("category_id",), f.start, f.end)
+CUBE = ("county", "org_id", "category_id", "channel")
+
+
+def _project(cube: dict[tuple, tuple], dim: str) -> dict[tuple, tuple]:
+    """Sum the period's cube down to one of its dimensions: one scan of the
+    rollups serves the channel, category, region and org charts."""
+    i = CUBE.index(dim)
+    out: dict[tuple, list[int]] = {}
+    for key, values in cube.items():
+        acc = out.setdefault((key[i],), [0, 0, 0, 0])
+        for j, v in enumerate(values):
+            acc[j] += v
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _categories(cube: dict) -> list[dict]:
+    rows = _project(cube, "category_id")
     cats = {c.pk: c for c in Category.objects.all()}
     tree: dict[int, dict] = {}
     for (cat_id,), (n, *_) in rows.items():
         cat = cats.get(cat_id)
         if cat is None:
             continue
-        parent = cats.get(cat.parent_id) if cat.parent_id else cat
+        parent = cats.get(cat.parent_id, cat) if cat.parent_id else cat
         node = tree.setdefault(parent.pk, {"name": parent.name, "id": parent.pk, "value": 0, "children": []})
         node["value"] += n
         if parent.pk != cat.pk:
@@ -93,15 +116,15 @@ def _categories(source, f: Filters) -> list[dict]:
     return out
 
 
-def _regions(source, scope: Scope, f: Filters) -> list[dict]:
-    rows = source.volume(("county",), f.start, f.end)
+def _regions(cube: dict, scope: Scope, f: Filters) -> list[dict]:
+    rows = _project(cube, "county")
     counts = {k[0]: v[0] for k, v in rows.items()}
     shown = [(c, n) for c, n in scope.counties if not f.county or c == f.county]
     return [{"code": c, "name": n, "value": counts.get(c, 0)} for c, n in shown]
 
 
-def _orgs(source, f: Filters) -> list[dict]:
-    rows = source.volume(("org_id",), f.start, f.end)
+def _orgs(cube: dict) -> list[dict]:
+    rows = _project(cube, "org_id")
     top = sorted(((k[0], v[0]) for k, v in rows.items()), key=lambda x: (-x[1], x[0]))[:TOP_ORGS]
     names = dict(Org.objects.filter(pk__in=[o for o, _ in top]).values_list("id", "name"))
     return [{"name": names.get(o, "—"), "value": n} for o, n in top]
@@ -110,7 +133,8 @@ def _orgs(source, f: Filters) -> list[dict]:
 def _rates(source, f: Filters) -> dict:
     first = month_start(f.start)
     by_month = source.rates(first, f.end)
-    months, series = [], {name: [] for name in RATE_NAMES}
+    months: list[str] = []
+    series: dict[str, list[float | None]] = {name: [] for name in RATE_NAMES}
     totals = {name: [0, 0] for name in RATE_NAMES}
     m = first
     while m < f.end:
@@ -141,8 +165,9 @@ def dashboard_data(user, scope: Scope, f: Filters, now: datetime | None = None, 
                         "hotspots", "warnings"}
     out: dict = {"mode": scope.mode, "scope": scope.label, "filters": f.as_params(),
                  "granularity_label": GRANULARITIES[f.granularity]}
-    if wanted & {"summary", "series", "channel"}:
-        totals = source.volume(("channel",), f.start, f.end)
+    cube = source.volume(CUBE, f.start, f.end) if wanted & {"summary", "channel", "category", "region", "org"} else {}
+    if wanted & {"summary", "channel"}:
+        totals = _project(cube, "channel")
         total = sum(v[0] for v in totals.values())
         if "channel" in wanted:
             out["channel"] = [{"name": label, "code": code, "value": totals.get((code,), (0,))[0]}
@@ -163,11 +188,11 @@ def dashboard_data(user, scope: Scope, f: Filters, now: datetime | None = None, 
     if "series" in wanted:
         out["series"] = _series(source, f)
     if "category" in wanted:
-        out["category"] = _categories(source, f)
+        out["category"] = _categories(cube)
     if "region" in wanted:
-        out["region"] = _regions(source, scope, f)
+        out["region"] = _regions(cube, scope, f)
     if "org" in wanted:
-        out["org"] = _orgs(source, f)
+        out["org"] = _orgs(cube)
     if "rates" in wanted:
         out["rates"] = _rates(source, f)
     if "overdue" in wanted:

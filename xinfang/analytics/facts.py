@@ -23,7 +23,8 @@ from .periods import month_start
 
 ACCEPT, REPLY, SATISFACTION = "accept", "reply", "satisfaction"
 OPEN = "open"
-MEASURE_OF_KIND = {**{k: ACCEPT for k in rates.ACCEPT_KINDS}, **{k: REPLY for k in rates.REPLY_KINDS}}
+MEASURE_OF_KIND: dict[str, str] = {**{str(k): ACCEPT for k in rates.ACCEPT_KINDS},
+                                   **{str(k): REPLY for k in rates.REPLY_KINDS}}
 
 
 def county_of(region_code: str) -> str:
@@ -94,7 +95,7 @@ def _deadline_items(case_ids: list[int], now: datetime) -> dict[int, list[RateIt
 def _rating_items(case_ids: list[int], now: datetime) -> dict[int, list[RateItem]]:
     """One rating per case and rated org, the preferred source winning (as
     `rates.evaluation_rows`), counted in the month it was given."""
-    sources = list(rates.PETITIONER_SOURCES)
+    sources: list[str] = [str(s) for s in rates.PETITIONER_SOURCES]
     best: dict[tuple[int, int], tuple[int, str, datetime]] = {}
     found = Evaluation.objects.filter(case_id__in=case_ids, target=EvaluationTarget.HANDLER, source__in=sources,
                                       at__lte=now).values_list("org_id", "case_id", "source", "rating", "at")

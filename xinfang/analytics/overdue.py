@@ -11,10 +11,14 @@ from xinfang.rules.kinds import ClockKind, ClockState
 from xinfang.rules.models import Clock
 
 KIND_LABELS = dict(ClockKind.choices)
+# The petitioner's own windows (to rate, to ask for review) are not a duty of
+# any org: one that lapses is not "overdue work".
+PETITIONER_WINDOWS = (ClockKind.EVALUATE, ClockKind.REVIEW_REQUEST, ClockKind.REEXAMINE_REQUEST)
+ORG_KINDS = [k for k in ClockKind.values if k not in PETITIONER_WINDOWS]
 
 
 def overdue_now(cases: QuerySet[Case], now: datetime, limit: int = 10) -> dict:
-    clocks = Clock.objects.filter(state=ClockState.RUNNING, due_at__lt=now, case__in=cases)
+    clocks = Clock.objects.filter(state=ClockState.RUNNING, due_at__lt=now, kind__in=ORG_KINDS, case__in=cases)
     by_org = list(clocks.values("case__current_org_id").annotate(n=Count("id")).order_by("-n")[:limit])
     names = dict(Org.objects.filter(pk__in=[r["case__current_org_id"] for r in by_org]).values_list("id", "name"))
     oldest = clocks.select_related("case", "case__current_org").order_by("due_at")[:limit]

@@ -47,15 +47,16 @@ def shift_year(d: date, years: int = -1) -> date:
 
 
 def split_range(start: date, end: date, today: date) -> tuple[list[date], list[tuple[date, date]]]:
-    """[start, end) as (whole months the monthly rows may answer, day ranges for
-    the daily rows). A month qualifies when it lies wholly inside the range and
-    has ended by `today` (an open deadline in it is then overdue for sure)."""
+    """[start, end) as (months the monthly rows may answer, day ranges for the
+    daily rows). A month qualifies when the range covers it from its first day
+    to its end, or to today at least: nothing is registered in the future, so
+    this month's row then holds exactly the range's part of it."""
     months: list[date] = []
     days: list[tuple[date, date]] = []
     cursor = start
     while cursor < end:
         next_month = add_months(cursor, 1)
-        if cursor.day == 1 and next_month <= end and next_month <= today:
+        if cursor.day == 1 and (next_month <= end or end > today):
             months.append(cursor)
             cursor = next_month
             continue

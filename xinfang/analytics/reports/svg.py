@@ -69,7 +69,7 @@ def line_chart(labels: list[str], series: dict[str, list[float | None]], *, widt
                         f'{escape(label)}</text>')
     for n, (name, vs) in enumerate(series.items()):
         color = COLORS[n % len(COLORS)]
-        points = []
+        points: list[str] = []
         for i, v in enumerate(vs):
             if v is None:
                 if len(points) > 1:
