@@ -19,11 +19,12 @@ ORG_KINDS = [k for k in ClockKind.values if k not in PETITIONER_WINDOWS]
 
 def overdue_now(cases: QuerySet[Case], now: datetime, limit: int = 10) -> dict:
     clocks = Clock.objects.filter(state=ClockState.RUNNING, due_at__lt=now, kind__in=ORG_KINDS, case__in=cases)
-    by_org = list(clocks.values("case__current_org_id").annotate(n=Count("id")).order_by("-n")[:limit])
+    per_org = list(clocks.values("case__current_org_id").annotate(n=Count("id")).order_by("-n", "case__current_org_id"))
+    by_org = per_org[:limit]
     names = dict(Org.objects.filter(pk__in=[r["case__current_org_id"] for r in by_org]).values_list("id", "name"))
     oldest = clocks.select_related("case", "case__current_org").order_by("due_at")[:limit]
     return {
-        "count": clocks.count(),
+        "count": sum(r["n"] for r in per_org),
         "by_org": [{"name": names.get(r["case__current_org_id"], "—"), "value": r["n"]} for r in by_org],
         "items": [{
             "number": c.case.number, "title": c.case.title, "org": c.case.current_org.name,

@@ -58,6 +58,15 @@ def _rates_from_counts(counts: dict[tuple[str, str], int]) -> dict[str, rates.Ra
             "satisfaction": of(SATISFACTION, rates.SATISFIED)}
 
 
+def _accumulate(acc: dict[tuple, list[int]], key: tuple, values) -> None:
+    target = acc.get(key)
+    if target is None:
+        acc[key] = [v or 0 for v in values]
+    else:
+        for i, v in enumerate(values):
+            target[i] += v or 0
+
+
 class RollupSource:
     def __init__(self, scope: Scope, filters: Filters, today: date) -> None:
         self.scope, self.filters, self.today = scope, filters, today
@@ -87,21 +96,24 @@ class RollupSource:
             parts.append(base.filter(grain=MONTH, start__in=months))
         if day_ranges:
             parts.append(base.filter(reduce(or_, (Q(start__gte=a, start__lt=b) for a, b in day_ranges)), grain=DAY))
-        out = []
+        group = (["start"] if want_time else []) + plain
+        acc: dict[tuple, list[int]] = {}
         for qs in parts:
-            group = (["start"] if want_time else []) + plain
-            for row in qs.values(*group).annotate(**measures).order_by():
-                key = tuple(self._dim(d, row) for d in dims)
-                out.append((key, tuple(row[m] for m in VolumeRollup.MEASURES)))
-        return _merge(out)
-
-    @staticmethod
-    def _dim(d: str, row: dict):
-        if d == "day":
-            return row["start"]
-        if d == "month":
-            return month_start(row["start"])
-        return row[d]
+            if not group:  # a plain total: values() without fields would group by every column
+                row = qs.aggregate(**measures)
+                _accumulate(acc, (), [row[m] or 0 for m in VolumeRollup.MEASURES])
+                continue
+            # Plain tuples: the cube can be thousands of rows, and dicts per row cost more than the query.
+            for row in qs.values_list(*group).annotate(**measures).order_by():
+                if want_time:
+                    when = row[0] if "day" in dims else month_start(row[0])
+                    named = dict(zip(plain, row[1:], strict=False))
+                    key = tuple(when if d in ("day", "month") else named[d] for d in dims)
+                    values = row[1 + len(plain):]
+                else:
+                    key, values = row[:len(plain)], row[len(plain):]
+                _accumulate(acc, key, values)
+        return {k: (v[0], v[1], v[2], v[3]) for k, v in acc.items()}
 
     def rates(self, first_month: date, end: date) -> dict[date, dict[str, rates.Rate]]:
         counts: dict[date, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
@@ -153,8 +165,11 @@ class LiveSource:
         group = [f"d_{d}" if d in self.FIELDS else self.COLUMNS[d] for d in dims]
         repeat = When_(When(submission_count__gt=1, then=1), default=0, output_field=IntegerField())
         group_case = When_(When(is_group=True, then=1), default=0, output_field=IntegerField())
-        rows = (qs.annotate(**annotations).values(*group)
-                .annotate(n=Count("id"), r=Sum(repeat), g=Sum(group_case), h=Sum("headcount")).order_by())
+        measures = {"n": Count("id"), "r": Sum(repeat), "g": Sum(group_case), "h": Sum("headcount")}
+        if not group:
+            total = qs.aggregate(**measures)
+            return _merge([((), (total["n"], total["r"] or 0, total["g"] or 0, total["h"] or 0))])
+        rows = qs.annotate(**annotations).values(*group).annotate(**measures).order_by()
         out = []
         for row in rows:
             key = []
