@@ -196,6 +196,10 @@ def rebuild(now: datetime | None = None, progress: Callable[[int, int], None] | 
         mark.last_event_id = top
         mark.rebuilt_at = mark.folded_at = now
         mark.save()
+    if connection.vendor == "postgresql":  # fresh tables: give the planner real row counts
+        with connection.cursor() as cur:
+            for model in (CaseFact, VolumeRollup, RateRollup):
+                cur.execute(f"ANALYZE {model._meta.db_table}")
     log.info("rollups rebuilt: %s cases", done)
     return done
 
