@@ -54,7 +54,8 @@ class CaseFact(models.Model):
 
 
 class VolumeRollup(models.Model):
-    """Cases registered, by period × county × current org × category × channel."""
+    """Cases registered, by period × county × current org × category × channel;
+    each also summed over all orgs under org_id 0 (facts.ALL_ORGS)."""
 
     grain = models.CharField(max_length=1, choices=GRAINS)
     start = models.DateField()  # the day, or the first day of the month

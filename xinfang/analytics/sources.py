@@ -22,7 +22,7 @@ from xinfang.disclosure import rates
 from xinfang.orgs.access import visible_cases
 from xinfang.rules.calendar import LOCAL_TZ, local_date
 
-from .facts import ACCEPT, OPEN, REPLY, SATISFACTION, county_of
+from .facts import ACCEPT, ALL_ORGS, OPEN, REPLY, SATISFACTION, county_of
 from .filters import Filters
 from .models import DAY, MONTH, RateRollup, VolumeRollup
 from .periods import add_months, local_midnight, month_start, split_range
@@ -91,6 +91,7 @@ class RollupSource:
             months, day_ranges = [], [(start, end)]
         measures = {m: Sum(m) for m in VolumeRollup.MEASURES}
         base = VolumeRollup.objects.filter(self._where())
+        base = base.exclude(org_id=ALL_ORGS) if "org_id" in dims else base.filter(org_id=ALL_ORGS)
         parts = []
         if months:
             parts.append(base.filter(grain=MONTH, start__in=months))
