@@ -15,6 +15,7 @@ rolled-back transaction leaves a gap forever).
 `rebuild()` recomputes everything from scratch (first install, after a bulk
 import, and for the benchmark database)."""
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -63,6 +64,9 @@ def _upsert(model, deltas: Deltas) -> None:
     cols = key_cols + measures
     placeholders = "(" + ", ".join(["%s"] * len(cols)) + ")"
     updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
+    if connection.vendor == "postgresql":
+        _upsert_by_copy(table, key_cols, measures, rows)
+        return
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cur:
         for start in range(0, len(rows), 500):
@@ -74,6 +78,34 @@ def _upsert(model, deltas: Deltas) -> None:
             sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES {', '.join([placeholders] * len(batch))} "  # noqa: S608
                    f"ON CONFLICT ({', '.join(key_cols)}) DO UPDATE SET {updates}")
             cur.execute(sql, params)
+
+
+def _upsert_by_copy(table: str, key_cols: list[str], measures: list[str], rows: list[tuple[tuple, list[int]]]) -> None:
+    """PostgreSQL: COPY the deltas into a temporary table, then one set-based
+    INSERT … SELECT … ON CONFLICT. Several times faster than VALUES lists."""
+    cols = ", ".join(key_cols + measures)
+    stage = f"{table}_stage"
+    updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {cols} FROM {table} WITH NO DATA")  # noqa: S608
+        cur.execute(f"TRUNCATE {stage}")
+        with cur.cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+            for key, values in rows:
+                copy.write_row((*key, *values))
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} "  # noqa: S608
+                    f"ON CONFLICT ({', '.join(key_cols)}) DO UPDATE SET {updates}")
+        cur.execute(f"TRUNCATE {stage}")
+
+
+def _insert_facts(facts: list[Fact]) -> None:
+    if connection.vendor != "postgresql":
+        CaseFact.objects.bulk_create([_to_row(f) for f in facts], batch_size=1000)
+        return
+    cols = "case_id, day, county, org_id, category_id, channel, is_repeat, is_group, headcount, rate_items"
+    with connection.cursor() as cur, cur.cursor.copy(f"COPY {CaseFact._meta.db_table} ({cols}) FROM STDIN") as copy:
+        for f in facts:
+            copy.write_row((f.case_id, f.day, f.county, f.org_id, f.category_id, f.channel, f.is_repeat, f.is_group,
+                            f.headcount, json.dumps([i.as_json() for i in f.rate_items])))
 
 
 def _stored_facts(case_ids: list[int]) -> dict[int, Fact]:
@@ -110,7 +142,7 @@ def refresh_cases(case_ids: Iterable[int], now: datetime, *, stored: bool = True
         _upsert(RateRollup, rate)
         if old:
             CaseFact.objects.filter(case_id__in=list(old)).delete()
-        CaseFact.objects.bulk_create([_to_row(f) for f in new.values()], batch_size=1000)
+        _insert_facts(list(new.values()))
     return len(ids)
 
 
