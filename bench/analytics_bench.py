@@ -109,7 +109,7 @@ def run() -> None:
                       measure(lambda c=client, q=extra: _get(c, "/analytics/data/" + q), runs=RUNS)))
     client = _client("wx_zj_handler")
     print(summary("dashboard default, city department (live queries)",
-                  measure(lambda: _get(client, "/analytics/data/"), runs=5, warmup=1)))
+                  measure(lambda: _get(client, "/analytics/data/"), runs=3, warmup=0)))
     print(f"(cases in database: {Case.objects.count():,})")
     print("\n== analytics rollups: incremental fold cost ==")
     _incremental()

@@ -99,6 +99,7 @@
       cells.forEach((c) => { const td = document.createElement("td"); if (typeof c === "string") td.textContent = c; else td.append(c); tr.append(td); });
       body.append(tr);
     });
+    text(document.getElementById("overdue-basis"), `超期数口径：${d.overdue.basis}；表中列出超期最久的事项。`);
     if (!d.overdue.items.length) body.innerHTML = '<tr><td colspan="5" class="text-muted">无</td></tr>';
     listSection("hotspots", d.hotspots, (h) => `${h.phrase}（${num(h.count)} 件${h.growth !== null && h.growth !== undefined ? "，增长 " + h.growth : ""}）`);
     listSection("warnings", d.warnings, (w) => `[${w.level}] ${w.title}：${w.explanation}`);

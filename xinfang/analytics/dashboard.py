@@ -196,7 +196,10 @@ def dashboard_data(user, scope: Scope, f: Filters, now: datetime | None = None, 
     if "rates" in wanted:
         out["rates"] = _rates(source, f)
     if "overdue" in wanted:
-        out["overdue"] = overdue_now(source.cases(), now)
+        counts = source.overdue_counts() if hasattr(source, "overdue_counts") else None
+        out["overdue"] = overdue_now(source.cases(), now, counts=counts)
+        out["overdue"]["basis"] = ("受理告知、办理期限已届满仍未完成的（按汇总表）" if counts is not None
+                                   else "正在计时且已超过期限的办理期限")
     if "hotspots" in wanted:
         out["hotspots"] = insights_adapter.top_hotspots(user, f.start, f.end, region_code=f.county)
     if "warnings" in wanted:

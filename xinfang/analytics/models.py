@@ -100,7 +100,8 @@ class RateRollup(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["month", "county", "org_id", "category_id", "channel", "measure", "outcome", "due_day"],
             name="analytics_rate_key")]
-        indexes = [models.Index(fields=["month", "county"], name="analytics_rate_period")]
+        indexes = [models.Index(fields=["month", "county"], name="analytics_rate_period"),
+                   models.Index(fields=["outcome", "due_day"], name="analytics_rate_open")]
 
 
 class ReportKind(models.TextChoices):

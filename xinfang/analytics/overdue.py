@@ -17,9 +17,14 @@ PETITIONER_WINDOWS = (ClockKind.EVALUATE, ClockKind.REVIEW_REQUEST, ClockKind.RE
 ORG_KINDS = [k for k in ClockKind.values if k not in PETITIONER_WINDOWS]
 
 
-def overdue_now(cases: QuerySet[Case], now: datetime, limit: int = 10) -> dict:
+def overdue_now(cases: QuerySet[Case], now: datetime, limit: int = 10,
+                counts: list[tuple[int, int]] | None = None) -> dict:
+    """`counts` [(org id, n)], when the caller has them from the rollups; else
+    counted here by current org over the running clocks of `cases`."""
     clocks = Clock.objects.filter(state=ClockState.RUNNING, due_at__lt=now, kind__in=ORG_KINDS, case__in=cases)
-    per_org = list(clocks.values("case__current_org_id").annotate(n=Count("id")).order_by("-n", "case__current_org_id"))
+    if counts is None:
+        counts = list(clocks.values_list("case__current_org_id").annotate(n=Count("id")).order_by())
+    per_org = [{"case__current_org_id": org, "n": n} for org, n in sorted(counts, key=lambda x: (-x[1], x[0]))]
     by_org = per_org[:limit]
     names = dict(Org.objects.filter(pk__in=[r["case__current_org_id"] for r in by_org]).values_list("id", "name"))
     oldest = clocks.select_related("case", "case__current_org").order_by("due_at")[:limit]

@@ -127,6 +127,13 @@ class RollupSource:
             counts[r["month"]][(r["measure"], outcome)] += r["total"]
         return {m: _rates_from_counts(c) for m, c in counts.items()}
 
+    def overdue_counts(self) -> list[tuple[int, int]]:
+        """Open 受理告知 and 办理 deadlines past their due day, by handling org,
+        from the rate rollups: counting running clocks live costs seconds at a million cases."""
+        rows = (RateRollup.objects.filter(self._where(), outcome=OPEN, due_day__lt=self.today)
+                .values_list("org_id").annotate(total=Sum("n")).order_by())
+        return [(org, n) for org, n in rows if n]
+
     def cases(self) -> QuerySet[Case]:
         """The cases counted (for the overdue list)."""
         f = self.filters
