@@ -72,9 +72,12 @@ class Fact:
                 yield (grain, start, self.county, org, self.category_id, self.channel), values
 
     def rate_rows(self) -> Iterator[tuple[tuple, tuple[int, ...]]]:
+        """Each item with its handling org and once more under ALL_ORGS (the rate
+        trend reads those, a few times fewer rows)."""
         for item in self.rate_items:
-            yield (item.month, self.county, item.org_id, self.category_id, self.channel, item.measure,
-                   item.outcome, item.due_day), (1,)
+            for org in (item.org_id, ALL_ORGS):
+                yield (item.month, self.county, org, self.category_id, self.channel, item.measure,
+                       item.outcome, item.due_day), (1,)
 
 
 def _deadline_items(case_ids: list[int], now: datetime) -> dict[int, list[RateItem]]:

@@ -91,7 +91,7 @@ class RollupSource:
             months, day_ranges = [], [(start, end)]
         measures = {m: Sum(m) for m in VolumeRollup.MEASURES}
         base = VolumeRollup.objects.filter(self._where())
-        base = base.exclude(org_id=ALL_ORGS) if "org_id" in dims else base.filter(org_id=ALL_ORGS)
+        base = base.filter(org_id__gt=ALL_ORGS) if "org_id" in dims else base.filter(org_id=ALL_ORGS)
         parts = []
         if months:
             parts.append(base.filter(grain=MONTH, start__in=months))
@@ -118,7 +118,7 @@ class RollupSource:
 
     def rates(self, first_month: date, end: date) -> dict[date, dict[str, rates.Rate]]:
         counts: dict[date, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
-        rows = (RateRollup.objects.filter(self._where(), month__gte=first_month, month__lt=end)
+        rows = (RateRollup.objects.filter(self._where(), month__gte=first_month, month__lt=end, org_id=ALL_ORGS)
                 .values("month", "measure", "outcome", "due_day").annotate(total=Sum("n")).order_by())
         for r in rows:
             outcome = r["outcome"]
@@ -130,7 +130,7 @@ class RollupSource:
     def overdue_counts(self) -> list[tuple[int, int]]:
         """Open 受理告知 and 办理 deadlines past their due day, by handling org,
         from the rate rollups: counting running clocks live costs seconds at a million cases."""
-        rows = (RateRollup.objects.filter(self._where(), outcome=OPEN, due_day__lt=self.today)
+        rows = (RateRollup.objects.filter(self._where(), outcome=OPEN, due_day__lt=self.today, org_id__gt=ALL_ORGS)
                 .values_list("org_id").annotate(total=Sum("n")).order_by())
         return [(org, n) for org, n in rows if n]
 
