@@ -83,9 +83,10 @@ assets: node_modules/.package-lock.json
 	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	@cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 
-# Debian packages: CJK fonts for official PDFs.
+# Debian packages: CJK fonts for official PDFs; pango for WeasyPrint.
 system-deps:
 	@dpkg -s fonts-arphic-uming >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-uming fonts-arphic-ukai >/dev/null; }
+	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # Debian's chromium for the Playwright browser tests (never a downloaded browser).
 browser-deps: system-deps

@@ -66,6 +66,9 @@ def main() -> None:
     from bench import sweep_bench
 
     sweep_bench.run()
+    from bench import analytics_bench
+
+    analytics_bench.run()
     print(f"\nbench finished in {time.perf_counter() - t:.1f} s")
 
 

@@ -18,4 +18,6 @@ SCHEDULE = [
     Job("xinfang.jobs.tasks.ingest_insights", 120),
     Job("xinfang.jobs.tasks.refresh_rate_tallies", 3600),
     Job("xinfang.jobs.tasks.daily_digest", 3600),
+    Job("xinfang.jobs.tasks.fold_rollups", 10),
+    Job("xinfang.jobs.tasks.generate_due_reports", 3600),
 ]

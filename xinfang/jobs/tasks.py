@@ -72,3 +72,25 @@ def daily_digest() -> dict[str, int]:
     from xinfang.supervision.digest import send_daily_digests
 
     return send_daily_digests()
+def fold_rollups() -> dict[str, int]:
+    """Fold new case events into the dashboard rollups. Idempotent; a second
+    worker finds the watermark row locked and skips."""
+    from xinfang.analytics.rollups import fold_all
+
+    return fold_all()
+
+
+@task()
+def generate_due_reports() -> dict[str, int]:
+    """Queue and build the monthly and quarterly analysis reports of periods
+    that have ended (one per kind, period and scope)."""
+    from xinfang.analytics.reports.schedule import generate_due
+
+    return generate_due()
+
+
+@task()
+def build_report(report_id: int) -> str:
+    from xinfang.analytics.reports.build import build
+
+    return build(report_id)
