@@ -72,6 +72,9 @@ def daily_digest() -> dict[str, int]:
     from xinfang.supervision.digest import send_daily_digests
 
     return send_daily_digests()
+
+
+@task()
 def fold_rollups() -> dict[str, int]:
     """Fold new case events into the dashboard rollups. Idempotent; a second
     worker finds the watermark row locked and skips."""
