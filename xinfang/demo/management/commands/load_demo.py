@@ -38,6 +38,22 @@ DEMO_PERMISSIONS = {
 }
 
 
+def fill_statistics() -> None:
+    """Fill the dashboards' rollups, the hotspot counts and the monthly rate
+    tallies at once, so the demo's statistics pages are full on first login
+    (the worker keeps them current from then on)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from xinfang.insights import rollup
+
+    call_command("rebuild_rollups", verbosity=0)
+    # Nothing else writes while the demo loads, so every case counts as settled now.
+    rollup.ingest_new(now=timezone.now() + rollup.SETTLE + timedelta(seconds=1))
+    call_command("refresh_rate_tallies", verbosity=0)
+
+
 def grant_demo_permissions() -> None:
     from django.contrib.auth.models import Permission
 
@@ -67,6 +83,8 @@ class Command(BaseCommand):
             self.stdout.write(f"正在生成 {DEMO_CASE_COUNT:,} 件演示信访事项……")
             written = generate_cases(DEMO_CASE_COUNT, seed=DEMO_SEED)
             self.stdout.write(f"已生成 {written:,} 件演示信访事项")
+            fill_statistics()
+            self.stdout.write("已生成统计汇总、热点词频和三率月度统计")
         self.stdout.write("")
         self.stdout.write("演示账号：")
         self.stdout.write(format_table(["用户名", "姓名", "单位", "角色"], [list(u) for u in users]))
