@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tests.cases.test_access_and_search import make_case
 from tests.cases.test_transitions_table import DECISION, REPLY, Scenario
+from tests.concurrency import run_concurrently
 from xinfang.cases.actions import PetitionerData, Registration, attach_repeat
 from xinfang.cases.models import Category, Submission
 from xinfang.cases.models_procedure import Evaluation, LetterKind, ReplyLetter
@@ -209,31 +210,10 @@ def test_the_sweep_raises_each_flag_once(orgs, make_user):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_raise_each_flag_once(orgs, make_user):
-    import threading
-
-    from django.db import connection
-
     s = scenario(orgs, make_user, "forwarded")
     s.do("object", "lx_zhujian", "handler", reason="不属于本单位职权")
     later = s.at + timedelta(minutes=1)
-    start = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            start.wait()
-            sweep(later)
-        except BaseException as e:  # surfaced below
-            errors.append(e)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    run_concurrently(lambda: sweep(later))
     assert Flag.objects.filter(rule="ping_pong", case=s.case).count() == 1
 
 

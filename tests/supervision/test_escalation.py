@@ -1,13 +1,12 @@
 """Overdue N days → the supervising bureau's supervisors are told and one 督办单
 is drafted, exactly once, even with two workers sweeping at the same moment."""
 
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
+from tests.concurrency import run_concurrently
 from xinfang.notifications.models import Notification
 from xinfang.rules.models import Clock
 from xinfang.supervision.escalation import escalate
@@ -76,25 +75,7 @@ def test_it_ignores_stopped_clocks_and_inactive_rules(accepted, lx_supervisor):
 def test_two_concurrent_sweeps_draft_exactly_one_order(accepted, lx_supervisor):
     clock = handle_clock(accepted.case)
     now = at(clock.due_date + timedelta(days=6))
-    results: list[dict] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(2)
-
-    def worker() -> None:
-        try:
-            start.wait()
-            results.append(sweep(now))
-        except BaseException as e:  # surfaced below
-            errors.append(e)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = run_concurrently(lambda: sweep(now))
     assert sum(r["escalated"] for r in results) == 1
     assert sum(r["fired"] for r in results) == 1
     assert SupervisionOrder.objects.count() == 1

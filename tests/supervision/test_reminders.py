@@ -1,13 +1,12 @@
 """Deadline reminders go out once per reminder point, however often and however
 many workers sweep."""
 
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
+from tests.concurrency import run_concurrently
 from xinfang.notifications.models import Notification
 from xinfang.rules.models import Clock
 from xinfang.supervision.models import ReminderLog, ReminderRule, parse_days_before
@@ -85,25 +84,7 @@ def test_it_parses_offsets():
 def test_it_fires_once_when_workers_sweep_concurrently(accepted):
     clock = handle_clock(accepted.case)
     now = at(clock.due_date + timedelta(days=1))
-    results: list[dict] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(4)
-
-    def worker() -> None:
-        try:
-            start.wait()
-            results.append(sweep(now))
-        except BaseException as e:  # surfaced below
-            errors.append(e)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = run_concurrently(lambda: sweep(now), workers=4)
     assert sum(r["fired"] for r in results) == 1
     assert keys(clock) == [f"overdue:{(clock.due_date + timedelta(days=1)).isoformat()}"]
     assert Notification.objects.filter(kind="deadline").count() == 2  # handler and leader, once each

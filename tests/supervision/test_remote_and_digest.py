@@ -1,13 +1,12 @@
 """SMS / e-mail reminders through the outbox, the daily digest, and the bell."""
 
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.concurrency import run_concurrently
 from xinfang.notifications.models import Notification, OutboxMessage
 from xinfang.rules.models import Clock
 from xinfang.supervision.digest import send_daily_digests
@@ -40,24 +39,7 @@ def test_each_reminder_point_queues_one_sms_and_one_email_with_two_workers(accep
     due = clock.due_date
 
     def two_workers(now):
-        errors: list[BaseException] = []
-        start = threading.Barrier(2)
-
-        def worker():
-            try:
-                start.wait()
-                sweep(now)
-            except BaseException as e:  # surfaced below
-                errors.append(e)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert not errors, errors
+        run_concurrently(lambda: sweep(now))
 
     for day in (due - timedelta(days=4), due - timedelta(days=3), due - timedelta(days=1), due,
                 due + timedelta(days=1), due + timedelta(days=2)):
