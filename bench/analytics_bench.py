@@ -17,6 +17,7 @@ import time
 from django.db import transaction
 from django.test import Client
 
+from bench.inbox_bench import _client
 from bench.stats import measure, summary
 
 NEW_CASES = 200
@@ -25,14 +26,6 @@ RUNS = 20
 
 class _Rollback(Exception):
     pass
-
-
-def _client(username: str) -> Client:
-    from xinfang.accounts.models import User
-
-    c = Client()
-    c.force_login(User.objects.get(username=username))
-    return c
 
 
 def _get(client: Client, url: str) -> None:

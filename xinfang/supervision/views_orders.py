@@ -134,21 +134,26 @@ def _run(request, order, fn, **kwargs):
     return _after(request, order)
 
 
+def _order_on_side(request, pk: int, side, denial: str) -> SupervisionOrder:
+    """The order, if the user may see it and stands on the side (issuing bureau
+    or ordered org) that may take this action; otherwise 404 / 403 with `denial`."""
+    order = get_order_for_user(request.user, pk)
+    if not side(request.user, order):
+        raise PermissionDenied(denial)
+    return order
+
+
 @login_required
 @require_POST
 def order_issue(request, pk: int):
-    order = get_order_for_user(request.user, pk)
-    if not is_issuer_side(request.user, order):
-        raise PermissionDenied("您无权签发该督办单")
+    order = _order_on_side(request, pk, is_issuer_side, "您无权签发该督办单")
     return _run(request, order, actions.issue_order)
 
 
 @login_required
 @require_POST
 def order_report(request, pk: int):
-    order = get_order_for_user(request.user, pk)
-    if not is_ordered_side(request.user, order):
-        raise PermissionDenied("只有督办对象单位的承办人或领导可以反馈")
+    order = _order_on_side(request, pk, is_ordered_side, "只有督办对象单位的承办人或领导可以反馈")
     form = ReportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _after(request, order, report_form=form, error="请检查反馈内容")
@@ -159,9 +164,7 @@ def order_report(request, pk: int):
 @login_required
 @require_POST
 def order_close(request, pk: int):
-    order = get_order_for_user(request.user, pk)
-    if not is_issuer_side(request.user, order):
-        raise PermissionDenied("您无权办结该督办单")
+    order = _order_on_side(request, pk, is_issuer_side, "您无权办结该督办单")
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return _run(request, order, actions.close_order, note=note)
@@ -170,9 +173,7 @@ def order_close(request, pk: int):
 @login_required
 @require_POST
 def order_send_back(request, pk: int):
-    order = get_order_for_user(request.user, pk)
-    if not is_issuer_side(request.user, order):
-        raise PermissionDenied("您无权退回该督办单")
+    order = _order_on_side(request, pk, is_issuer_side, "您无权退回该督办单")
     form = SendBackForm(request.POST)
     if not form.is_valid():
         return _after(request, order, back_form=form, error="请填写退回意见")
@@ -183,18 +184,14 @@ def order_send_back(request, pk: int):
 @login_required
 @require_POST
 def order_withdraw(request, pk: int):
-    order = get_order_for_user(request.user, pk)
-    if not is_issuer_side(request.user, order):
-        raise PermissionDenied("您无权撤回该督办单")
+    order = _order_on_side(request, pk, is_issuer_side, "您无权撤回该督办单")
     return _run(request, order, actions.withdraw_order)
 
 
 @login_required
 @require_POST
 def order_urge(request, pk: int):
-    order = get_order_for_user(request.user, pk)
-    if not is_issuer_side(request.user, order):
-        raise PermissionDenied("您无权催办该督办单")
+    order = _order_on_side(request, pk, is_issuer_side, "您无权催办该督办单")
     form = UrgeForm(request.POST)
     if not form.is_valid():
         return _after(request, order, urge_form=form, error="请填写催办内容并选择催办方式")
