@@ -45,16 +45,18 @@ def find_case(query_code: str, last4: str, *, ip: str) -> Case:
     problem = ratelimit.first_exceeded([("track_ip", ip), ("track_code", query_code)])
     if problem:
         raise QueryRefused(problem)
-    # The case and its petitioners' phones in one query (a case without petitioners
-    # cannot match); only the columns needed, the rest of the case loads if used.
+    # The case (the fields its page needs, and the page cache's version) and its
+    # petitioners' phones in one query; a case without petitioners cannot match.
     links = list(CasePetitioner.objects.filter(case__query_code=query_code).select_related("case", "petitioner")
-                 .only("case", "petitioner", "case__number", "case__status", "petitioner__phone")) if query_code else []
+                 .only("case", "petitioner", "petitioner__phone", *(f"case__{f}" for f in track_cache.PAGE_FIELDS))
+                 .annotate(**track_cache.version_columns(f'"{CasePetitioner._meta.db_table}"."case_id"'))
+                 ) if query_code else []
     phones = [link.petitioner.phone or "" for link in links]
     if not any(len(p) >= 4 and constant_time_compare(p[-4:], last4) for p in phones):
         ratelimit.hit("track_ip", ip)
         ratelimit.hit("track_code", query_code)
         raise QueryRefused(MSG_NO_MATCH)
-    return links[0].case
+    return track_cache.attach(links[0].case, links[0])
 
 
 @dataclass
