@@ -11,7 +11,7 @@ from django.core.cache import cache
 from tests.conftest import valid_id
 from xinfang.cases import workflow_engine as engine
 from xinfang.notifications.models import OutboxMessage
-from xinfang.portal import challenge
+from xinfang.portal import challenge, page_cache
 
 PHONE = "13812345678"
 REPLY = {"outcome": "explain", "text": "经调查，已督促物业公司维修电梯。", "legal_basis": "《物业管理条例》第三十五条",
@@ -25,9 +25,11 @@ def _fresh_limits(settings):
     """Rate limits and used challenges live in the cache: each test starts clean.
     A light proof of work keeps the suite fast (one test checks the real one)."""
     cache.clear()
+    page_cache.clear()
     settings.PORTAL_POW_BITS = 8
     yield
     cache.clear()
+    page_cache.clear()
 
 
 def hidden(html: str, name: str) -> str:

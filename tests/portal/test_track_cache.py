@@ -29,7 +29,7 @@ def events_shown(html: str) -> int:
 
 
 def timeline_reads(queries) -> list[str]:
-    return [q["sql"] for q in queries if q["sql"].startswith('SELECT "cases_caseevent"')]
+    return [q["sql"] for q in queries if re.search(r'FROM "cases_caseevent"(?! WHERE case_id)', q["sql"])]
 
 
 def test_a_repeat_view_is_served_from_the_cache(client, submitted):
@@ -99,3 +99,32 @@ def test_each_case_has_its_own_entry(client, submitted, category, client_factory
     assert b_again == b and timeline_reads(q.captured_queries) == []  # B's entry untouched and still used
     # The link is bound to the browser that proved the case, cache or not.
     assert client.get(url_b).status_code == 404
+
+
+def test_the_rendered_page_is_shared_but_each_browser_gets_its_own_key_and_token(client, submitted, client_factory):
+    from xinfang.portal import page_cache
+
+    other = client_factory()
+    page_cache.clear()
+    first = track(client, submitted)
+    second = track(other, submitted)
+    assert len(page_cache._pages) == 1  # one rendering served both
+    key_a = first["Content-Location"].split("/")[2]
+    key_b = second["Content-Location"].split("/")[2]
+    html_a, html_b = first.content.decode(), second.content.decode()
+    assert key_a != key_b and key_a in html_a and key_b in html_b and key_a not in html_b and key_b not in html_a
+    tokens_a = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html_a))
+    assert tokens_a and all(len(t) == 64 for t in tokens_a)
+    assert page_cache.KEY not in html_a and page_cache.CSRF not in html_a
+    # The token on the page is good for this browser's forms.
+    resp = client.post(f"/track/{key_a}/review/", {"csrfmiddlewaretoken": tokens_a.pop(), "reason": "x"})
+    assert resp.status_code != 403
+
+
+def test_a_page_with_a_message_is_rendered_for_this_browser_only(client, submitted, staff):
+    staff.reply(submitted)
+    url = track(client, submitted)["Content-Location"]
+    resp = client.post(url + "evaluate/", {"bureau_rating": "satisfied", "rating": "satisfied"}, follow=True)
+    html = resp.content.decode()
+    assert "评价已提交，感谢您的参与" in html
+    assert "评价已提交，感谢您的参与" not in page(client, url)  # shown once, never cached into the page

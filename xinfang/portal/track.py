@@ -13,14 +13,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from xinfang.cases import workflow_engine as engine
 from xinfang.cases.events import action_label
-from xinfang.cases.models import Case, CasePetitioner, Petitioner, Status
-from xinfang.cases.models_procedure import EvaluationSource, LetterKind
+from xinfang.cases.models import Case, CaseEvent, CasePetitioner, Petitioner, Status
+from xinfang.cases.models_procedure import Evaluation, EvaluationSource, LetterKind, ReplyLetter
 from xinfang.cases.workflow import BY_NAME
 from xinfang.lib.crypto import decrypt_field
 from xinfang.lib.masking import mask_name, mask_phone
 from xinfang.notifications.models import OutboxMessage
+from xinfang.orgs.models import Org, Region
 from xinfang.rules import clocks
 from xinfang.rules.kinds import ClockKind
+from xinfang.rules.models import Clock
 
 from . import ratelimit, track_cache
 
@@ -117,6 +119,8 @@ class PublicRecord:
     letters: list[PublicLetter]
     notices: list[dict]
     evaluations: list[PublicEvaluation]
+    current_org: str = ""
+    region: str = ""
     html: str = ""
 
     def evaluate_due_at(self) -> datetime | None:
@@ -141,7 +145,15 @@ class PublicCase:
     review_label: str = ""
     review_refusal: str | None = None
     reviewer: str = ""
+    current_org: str = ""  # names, as the cached record has them
+    region: str = ""
+    version: str = ""  # track_cache's version of the case: the page follows from it and the fields above
     extra: dict = field(default_factory=dict)
+
+    def page_signature(self) -> tuple:
+        """What a rendered page depends on besides the browser (page_cache)."""
+        return (self.case.pk, self.version, self.show_evaluation, self.evaluation_refusal, self.handler_org,
+                self.review_step, self.review_label, self.review_refusal, self.reviewer)
 
     @property
     def status_label(self) -> str:
@@ -169,41 +181,73 @@ def evaluation_refusal(case: Case, at: datetime, known: PublicRecord | None = No
     return None
 
 
-def _petitioner(case: Case) -> tuple[str, str]:
-    links = list(case.petitioner_links.select_related("petitioner").order_by("-is_lead", "id"))
-    if not links:
-        return "匿名", ""
-    p = links[0].petitioner
-    return mask_name(p.name), mask_phone(p.phone or "")
+# The public record is read with SQL written once per process (raw() keeps the
+# fields' own conversions: time zones, JSON, decryption): a cold page read seven
+# ORM queries whose compiling cost more than the queries and the page together.
+
+def _t(model) -> str:
+    return f'"{model._meta.db_table}"'
 
 
-def public_record(case: Case) -> PublicRecord:
-    """Read the public parts of the case from the database (one query each)."""
-    name, phone = _petitioner(case)
-    events = [PublicEvent(e.at, action_label(e.action), e.org.name if e.org else "", e.note)
-              for e in case.events.filter(is_public=True).select_related("org").order_by("at", "id")]
+@functools.cache
+def _record_sql() -> dict[str, str]:
+    org = _t(Org)
+    # Our own table names; the case id is a parameter.
+    return {
+        "case": f"SELECT c.id, c.number, c.title, c.content, c.demands, c.registered_at, c.issue_region_id,"  # noqa: S608
+                f" o.name AS current_org_name FROM {_t(Case)} c LEFT JOIN {org} o ON o.id = c.current_org_id"
+                f" WHERE c.id = %s",
+        "petitioner": f"SELECT p.id, p.name, p.phone FROM {_t(CasePetitioner)} cp JOIN {_t(Petitioner)} p"  # noqa: S608
+                      f" ON p.id = cp.petitioner_id WHERE cp.case_id = %s ORDER BY cp.is_lead DESC, cp.id",
+        "events": f"SELECT e.id, e.at, e.action, e.note, o.name AS org_name FROM {_t(CaseEvent)} e"  # noqa: S608
+                  f" LEFT JOIN {org} o ON o.id = e.org_id WHERE e.case_id = %s AND e.is_public ORDER BY e.at, e.id",
+        "clocks": f"SELECT k.id, k.kind, k.due_at, k.due_date, k.state, k.article, k.explanation FROM {_t(Clock)} k"  # noqa: S608
+                  f" WHERE k.case_id = %s AND k.state IN ('running', 'paused') ORDER BY k.due_at",
+        "letters": f"SELECT x.id, x.kind, x.signed_at, x.outcome, x.text, x.legal_basis, x.rights_notice,"  # noqa: S608
+                   f" o.name AS org_name FROM {_t(ReplyLetter)} x JOIN {org} o ON o.id = x.org_id"
+                   f" WHERE x.case_id = %s AND x.signed_at IS NOT NULL ORDER BY x.signed_at, x.id",
+        "notices": f"SELECT m.id, m.template, m.created_at, m.state FROM {_t(OutboxMessage)} m"  # noqa: S608
+                   f" WHERE m.case_id = %s AND m.template <> 'verification_code' ORDER BY m.created_at, m.id",
+        "evaluations": f"SELECT v.id, v.target, v.rating, v.comment, o.name AS org_name FROM {_t(Evaluation)} v"  # noqa: S608
+                       f" JOIN {org} o ON o.id = v.org_id WHERE v.case_id = %s AND v.source = 'self'"
+                       f" ORDER BY v.at, v.id",
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def region_name(code: str) -> str:
+    """问题属地 in full (区划 names change only with a new division import; restart to see one)."""
+    region = Region.objects.filter(pk=code).first()
+    return region.full_name if region else ""
+
+
+def public_record(case_id: int) -> tuple[Case, PublicRecord]:
+    """Read the case and the public parts of it from the database (one query each)."""
+    sql = _record_sql()
+    case = next(iter(Case.objects.raw(sql["case"], [case_id])))
+    people = list(Petitioner.objects.raw(sql["petitioner"], [case_id]))
+    name, phone = (mask_name(people[0].name), mask_phone(people[0].phone or "")) if people else ("匿名", "")
+    events = [PublicEvent(e.at, action_label(e.action), e.org_name or "", e.note)
+              for e in CaseEvent.objects.raw(sql["events"], [case_id])]
     running = [PublicClock(c.kind, c.due_at, ClockKind(c.kind).label, c.due_date, c.state == "paused", c.article,
                            [str(x) for x in c.explanation])
-               for c in clocks.running_clocks(case)]
-    letters = [PublicLetter(x.kind, LetterKind(x.kind).label, x.org.name, x.signed_at, x.outcome_label, x.text,
+               for c in Clock.objects.raw(sql["clocks"], [case_id])]
+    letters = [PublicLetter(x.kind, LetterKind(x.kind).label, x.org_name, x.signed_at, x.outcome_label, x.text,
                             x.legal_basis, x.rights_notice)
-               for x in case.letters.filter(signed_at__isnull=False).select_related("org").order_by("signed_at", "id")]
+               for x in ReplyLetter.objects.raw(sql["letters"], [case_id])]
     notices = [{"label": NOTICE_LABELS.get(m.template, "告知"), "at": m.created_at, "sent": m.state == "sent"}
-               for m in OutboxMessage.objects.filter(case=case).exclude(template="verification_code")
-               .order_by("created_at", "id")]
-    evaluations = [PublicEvaluation(e.get_target_display(), e.org.name, e.get_rating_display(), e.comment)
-                   for e in case.evaluations.filter(source=EvaluationSource.SELF).select_related("org")
-                   .order_by("at", "id")]
-    return PublicRecord(name, phone, events, running, letters, notices, evaluations)
+               for m in OutboxMessage.objects.raw(sql["notices"], [case_id])]
+    evaluations = [PublicEvaluation(e.get_target_display(), e.org_name, e.get_rating_display(), e.comment)
+                   for e in Evaluation.objects.raw(sql["evaluations"], [case_id])]
+    record = PublicRecord(name, phone, events, running, letters, notices, evaluations,
+                          current_org=case.current_org_name or "", region=region_name(case.issue_region_id))
+    return case, record
 
 
 def _cached_record(case: Case) -> PublicRecord:
     def build() -> PublicRecord:
-        # The whole case, with what the page names of it in the same query (the
-        # caller's copy may hold only the fields a cached page needs).
-        full = Case.objects.select_related("current_org", "registered_org",
-                                           "issue_region__parent__parent__parent").get(pk=case.pk)
-        record = public_record(full)
+        # The caller's copy of the case may hold only the fields a cached page needs.
+        full, record = public_record(case.pk)
         record.html = render_to_string("portal/_case_public.html", {"view": _view(full, record)})
         return record
 
@@ -213,7 +257,8 @@ def _cached_record(case: Case) -> PublicRecord:
 def _view(case: Case, record: PublicRecord) -> PublicCase:
     return PublicCase(case, record.petitioner_name, record.petitioner_phone, record.events, record.clocks,
                       record.letters, record.notices, record.evaluations, evaluation_refusal=None,
-                      show_evaluation=case.status == Status.REPLIED or bool(record.evaluations))
+                      show_evaluation=case.status == Status.REPLIED or bool(record.evaluations),
+                      current_org=record.current_org, region=record.region)
 
 
 def public_case(case: Case, at: datetime | None = None) -> PublicCase:
@@ -223,6 +268,7 @@ def public_case(case: Case, at: datetime | None = None) -> PublicCase:
     at = at or timezone.now()
     record = _cached_record(case)
     view = _view(case, record)
+    view.version = track_cache.version(case)
     view.html = mark_safe(record.html)  # noqa: S308 - rendered by our autoescaping template
     view.evaluation_refusal = evaluation_refusal(case, at, record)
     if view.show_evaluation:  # named on the evaluation form only

@@ -3,14 +3,16 @@ shorter form, read-only progress, and a reset (JS after 90 s idle, or the
 button) that forgets whatever the last person looked at."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.rules.rulesets import get_rule
 
-from . import access
+from . import access, page_cache
 from .forms import KioskPetitionForm, TrackForm
 from .track import public_case
 from .views_petition import form_context, handle_post, receipt_context
@@ -58,8 +60,7 @@ def track(request):
         found = verify_query(request, form)
         if found:  # the page itself, as on the web (views_track)
             key, case_row = found
-            url = reverse("portal:kiosk_case", kwargs={"key": key})
-            return answered(kiosk_render(request, "case.html", {"view": public_case(case_row), "page_url": url}), url)
+            return answered(case_page(request, key, case_row), reverse("portal:kiosk_case", kwargs={"key": key}))
         return kiosk_render(request, "track.html", {"form": form, "alphabet": QUERY_ALPHABET}, status=400)
     return kiosk_render(request, "track.html", {"form": form, "alphabet": QUERY_ALPHABET})
 
@@ -67,8 +68,21 @@ def track(request):
 @login_not_required
 @require_GET
 def case(request, key: str):
-    return kiosk_render(request, "case.html", {"view": public_case(case_or_404(request, key)),
-                                               "page_url": reverse("portal:kiosk_case", kwargs={"key": key})})
+    return case_page(request, key, case_or_404(request, key))
+
+
+def case_page(request, key: str, case_row) -> HttpResponse:
+    """Read-only progress, from the page cache like the web's (views_track.render_case)."""
+    view = public_case(case_row)
+    idle = int(getattr(settings, "PORTAL_KIOSK_IDLE_SECONDS", 90))
+
+    def context(k: str) -> dict:
+        return {"view": view, "idle_seconds": idle, "page_url": reverse("portal:kiosk_case", kwargs={"key": k})}
+
+    if len(messages.get_messages(request)):
+        return kiosk_render(request, "case.html", context(key))
+    return HttpResponse(page_cache.render(request, "portal/kiosk/case.html", (view.page_signature(), idle), context,
+                                          key=key))
 
 
 # The steps a petitioner meets, with the rule each clock comes from.

@@ -9,14 +9,14 @@ comes in Content-Location, and the page puts it in the address bar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.cases.workflow_engine import TransitionError
 
-from . import access, ratelimit, track_cache
+from . import access, page_cache, ratelimit, track_cache
 from .actions import evaluate_case, request_review
 from .forms import EvaluationForm, ReviewRequestForm, TrackForm
 from .track import QueryRefused, find_case, public_case
@@ -69,15 +69,21 @@ def case_or_404(request, key: str):
 def render_case(request, key: str, *, case=None, evaluation=None, review=None, status: int = 200):
     case = case or case_or_404(request, key)
     view = public_case(case)
-    # The forms only where the page shows them (most views are of cases still in progress).
-    if evaluation is None and view.show_evaluation and not view.evaluations and not view.evaluation_refusal:
-        evaluation = EvaluationForm()
-    if review is None and view.review_step and not view.review_refusal:
-        review = ReviewRequestForm()
-    return render(request, "portal/track_case.html", {
-        "key": key, "view": view, "page_url": reverse("portal:track_case", kwargs={"key": key}),
-        "evaluation_form": evaluation, "review_form": review,
-    }, status=status)
+
+    def context(k: str) -> dict:
+        # The forms only where the page shows them (most views are of cases still in progress).
+        ev, rv = evaluation, review
+        if ev is None and view.show_evaluation and not view.evaluations and not view.evaluation_refusal:
+            ev = EvaluationForm()
+        if rv is None and view.review_step and not view.review_refusal:
+            rv = ReviewRequestForm()
+        return {"key": k, "view": view, "page_url": reverse("portal:track_case", kwargs={"key": k}),
+                "evaluation_form": ev, "review_form": rv}
+
+    if evaluation is None and review is None and not len(messages.get_messages(request)):
+        html = page_cache.render(request, "portal/track_case.html", view.page_signature(), context, key=key)
+        return HttpResponse(html, status=status)
+    return render(request, "portal/track_case.html", context(key), status=status)
 
 
 @login_not_required
