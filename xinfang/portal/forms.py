@@ -11,11 +11,13 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from xinfang.cases.categories import SecondLevel, second_level, second_level_category
 from xinfang.cases.forms import MultipleFileField
 from xinfang.cases.models import Category, Purpose
 from xinfang.cases.models_procedure import Rating
 from xinfang.lib.idcard import InvalidIdNumber, validate_id_number
 from xinfang.lib.phone import InvalidPhone, is_mobile, validate_phone
+from xinfang.orgs import cached
 from xinfang.orgs.models import Region
 
 NAME_RE = re.compile(r"[\u3400-\u9fffA-Za-z·•.\s]{2,30}")
@@ -30,9 +32,25 @@ def region_root() -> str:
 
 def category_rows() -> list[tuple]:
     """(id, name, code, parent id, parent name, parent code) of every second-level
-    category: one query of plain tuples, for both the select and the picker."""
-    return list(Category.objects.filter(parent__isnull=False)
-                .values_list("pk", "name", "code", "parent__pk", "parent__name", "parent__code"))
+    category, for both the select and the picker: kept in this process (see
+    xinfang.cases.categories.second_level), the same list until it reloads."""
+    return _derived(second_level())[0]
+
+
+_derived_from: tuple[SecondLevel, tuple[list[tuple], list, list[dict]]] | None = None
+
+
+def _derived(table: SecondLevel) -> tuple[list[tuple], list, list[dict]]:
+    """(rows, choices, groups) built once per loaded category table."""
+    global _derived_from
+    cached = _derived_from
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    rows = [(pk, name, code, parent_pk, p_name, p_code)
+            for pk, code, name, parent_pk, _kw, p_code, p_name, _pp, _pkw in table.rows]
+    derived = (rows, category_choices(rows), category_groups(rows))
+    _derived_from = (table, derived)
+    return derived
 
 
 def category_groups(rows: list[tuple] | None = None) -> list[dict]:
@@ -133,8 +151,8 @@ class PetitionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_rows = category_rows()  # the page's picker reuses them (views_petition.form_context)
-        self.fields["category"].choices = category_choices(self.category_rows)
+        self.category_rows, choices, _groups = _derived(second_level())  # the picker reuses them (form_context)
+        self.fields["category"].choices = choices
         self.fields["client_token"].initial = uuid.uuid4().hex
         default_required = str(forms.Field.default_error_messages["required"])
         for f in self.fields.values():
@@ -179,16 +197,15 @@ class PetitionForm(forms.Form):
         return code
 
     def clean_category(self) -> Category:
-        try:
-            return Category.objects.select_related("parent").get(pk=self.cleaned_data["category"],
-                                                                 parent__isnull=False)
-        except Category.DoesNotExist:
-            raise ValidationError("请选择二级内容分类") from None
+        category = second_level_category(self.cleaned_data["category"])
+        if category is None:
+            raise ValidationError("请选择二级内容分类")
+        return category
 
     def clean_issue_region(self) -> Region:
         code = self.cleaned_data["issue_region"].strip()
         root = region_root()
-        region = Region.objects.filter(pk=code).first() if code.isdigit() else None
+        region = cached.region(code) if code.isdigit() else None
         if region is None or not code.startswith(root) or len(code) < 6:
             raise ValidationError("请选择问题属地（至少选到区县）")
         return region

@@ -136,7 +136,11 @@ def submit(form: PetitionForm, verification, *, source: str) -> Accepted:
                 if done is None:
                     raise PetitionRefused(sms.MSG_USED)
                 return Accepted(done, created=False)
-            sub = register_case(reg, actor=None, org=org)
+            # No need to look the token up again: a retry from the same phone was
+            # answered by earlier_submission, and a concurrent one waits on the
+            # code's row above. A token already used with another phone fails
+            # the unique insert, and the except below returns its submission.
+            sub = register_case(reg, actor=None, org=org, token_checked=True)
     except IntegrityError:
         # The same token registered by a concurrent request (PostgreSQL): that one is ours.
         done = Submission.objects.filter(client_token=token).first()

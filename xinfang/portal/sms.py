@@ -111,15 +111,13 @@ def check_code(phone: str, code: str, *, token: str, now=None) -> PhoneVerificat
 
 def consume(v: PhoneVerification, *, token: str, now=None) -> bool:
     """Mark the code used by this client token, inside the caller's transaction.
-    Locks the row, so of two concurrent submissions only one consumes it; returns
+    One conditional UPDATE: it locks the row, so of two concurrent submissions
+    the second waits for the first to commit and then matches nothing. Returns
     False if it was already consumed (by this token: the caller finds that
     submission; by another: the caller refuses)."""
     now = now or timezone.now()
-    locked = PhoneVerification.objects.select_for_update().get(pk=v.pk)
-    if locked.consumed_at is not None:
-        return False
-    PhoneVerification.objects.filter(pk=v.pk).update(consumed_at=now, consumed_token=token)
-    return True
+    return PhoneVerification.objects.filter(pk=v.pk, consumed_at__isnull=True).update(
+        consumed_at=now, consumed_token=token) == 1
 
 
 def purge(*, now=None, keep=timedelta(days=1)) -> int:
