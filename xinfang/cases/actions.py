@@ -4,7 +4,7 @@ event with it; views and the API call these and nothing else."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 

@@ -33,3 +33,16 @@ def insert_or_skip(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> bool:
     obj._state.adding = False
     obj._state.db = using
     return True
+
+
+def insert_parts(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list[str], list]:
+    """(quoted table, quoted columns, values ready for the database) of the
+    INSERT that saving the new `obj` would run: for the rare statement Django
+    cannot write, such as two INSERTs joined by a WITH on PostgreSQL."""
+    meta = obj._meta
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field or obj.pk is not None]
+    fields = [f for f in fields if not getattr(f, "generated", False)]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+    return quote(meta.db_table), [quote(f.column) for f in fields if f.column], values

@@ -151,7 +151,8 @@ class PetitionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_rows, choices, _groups = _derived(second_level())  # the picker reuses them (form_context)
+        # The page's picker shows the same table (views_petition.form_context).
+        self.category_rows, choices, self.category_groups = _derived(second_level())
         self.fields["category"].choices = choices
         self.fields["client_token"].initial = uuid.uuid4().hex
         default_required = str(forms.Field.default_error_messages["required"])
