@@ -20,7 +20,7 @@ EXHAUSTED = {Status.TERMINATED}
 def bureaus_covering(region_code: str) -> list[Org]:
     """Petition bureaus whose region contains this region, nearest first."""
     prefixes = {region_code[:n] for n in (2, 4, 6, 9) if len(region_code) >= n}
-    orgs = [o for o in active_bureaus() if o.region_id in prefixes]
+    orgs = active_bureaus(prefixes)
     return sorted(orgs, key=lambda o: -len(o.region_id))
 
 

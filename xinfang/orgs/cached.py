@@ -3,6 +3,7 @@ request: kept in this process (see xinfang.lib.memo), handed out as fresh
 instances so no request can change another's."""
 
 import copy
+from collections.abc import Collection
 
 from django.db import DEFAULT_DB_ALIAS
 
@@ -32,9 +33,9 @@ def region(code: str) -> Region | None:
     return Region.from_db(DEFAULT_DB_ALIAS, REGION_FIELDS, row)
 
 
-def active_bureaus() -> list[Org]:
-    """Every active petition bureau, in the org tree's order (Org.Meta.ordering)."""
-    return [copy.copy(o) for o in _bureaus.get()]
+def active_bureaus(region_ids: Collection[str] | None = None) -> list[Org]:
+    """The active petition bureaus (of these regions), in the org tree's order (Org.Meta.ordering)."""
+    return [copy.copy(o) for o in _bureaus.get() if region_ids is None or o.region_id in region_ids]
 
 
 def connect() -> None:

@@ -74,8 +74,9 @@ class CategoryField(forms.TypedChoiceField):
     keys: frozenset[str] = frozenset()
 
     def set_table(self, table: CategoryTable) -> None:
+        # Past both choices setters (field and widget), which normalise again.
         # The same list for every form: nothing changes choices in place.
-        self._choices = self.widget.choices = table.choices
+        self._choices = self.widget._choices = table.choices
         self.keys = table.keys
 
     def valid_value(self, value) -> bool:

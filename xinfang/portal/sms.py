@@ -74,8 +74,7 @@ def send_code(phone: str, *, ip: str, now=None) -> Sent:
         OutboxMessage(template="verification_code", recipient=phone, dedupe_key=DEDUPE_PREFIX, created_at=now,
                       payload={"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}),
     )
-    ratelimit.hit("sms_ip", ip)
-    ratelimit.hit("sms_phone", idx)
+    ratelimit.hit_many([("sms_ip", ip), ("sms_phone", idx)])
     message = f"验证码已发送至 {mask_phone(phone)}，{int(CODE_TTL.total_seconds() // 60)}分钟内有效"
     if getattr(settings, "PORTAL_SMS_ECHO", False) and settings.DEBUG:
         # Embedded demo only: there is no SMS gateway, so show the code on screen.
