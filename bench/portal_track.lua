@@ -1,5 +1,5 @@
 -- wrk script for the portal bench: one tracking query = POST /track/ (query code +
--- last 4 digits) → 302 → GET the case page, checked for the right case number.
+-- last 4 digits), answered with the case page itself, checked for the right case number.
 -- One connection per wrk thread, each with its own session and CSRF token (a
 -- phone browser that loaded the form once), made by bench/portal_bench.py and
 -- read from PORTAL_BENCH_DATA with the real (code, last4, number) triples.
@@ -28,8 +28,8 @@ end
 function init(args)
   cred = CREDS[tid]
   math.randomseed(tid * 7919)
-  pending, expect, t0, t1 = nil, nil, 0, 0
-  ok, errors, q, post, get, kinds = 0, 0, {}, {}, {}, {}
+  expect, t0 = nil, 0
+  ok, errors, q, kinds = 0, 0, {}, {}
 end
 
 local function fail(kind)
@@ -38,10 +38,6 @@ local function fail(kind)
 end
 
 function request()
-  if pending then
-    t1 = now_ms()
-    return wrk.format("GET", pending, {["Cookie"] = cred[1]})
-  end
   local p = PAIRS[math.random(#PAIRS)]
   expect = p[3]
   t0 = now_ms()
@@ -52,23 +48,11 @@ end
 
 function response(status, headers, body)
   local t = now_ms()
-  if pending == nil then
-    local loc = headers["Location"] or headers["location"]
-    if status == 302 and loc then
-      pending = loc
-      post[#post + 1] = t - t0
-    else
-      fail("POST " .. status)
-    end
+  if status == 200 and string.find(body, 'data-testid="case-number">' .. expect .. "<", 1, true) then
+    ok = ok + 1
+    q[#q + 1] = t - t0
   else
-    pending = nil
-    if status == 200 and string.find(body, 'data-testid="case-number">' .. expect .. "<", 1, true) then
-      ok = ok + 1
-      q[#q + 1] = t - t0
-      get[#get + 1] = t - t1
-    else
-      fail("GET " .. status)
-    end
+    fail("POST " .. status)
   end
 end
 
@@ -81,8 +65,6 @@ function done(summary, latency, requests)
     f:write(string.format("thread %d %d\n", th:get("ok"), th:get("errors")))
     for k, n in pairs(th:get("kinds")) do f:write(string.format("error %s %d\n", (k:gsub(" ", "_")), n)) end
     for _, v in ipairs(th:get("q")) do f:write(string.format("q %.3f\n", v)) end
-    for _, v in ipairs(th:get("post")) do f:write(string.format("p %.3f\n", v)) end
-    for _, v in ipairs(th:get("get")) do f:write(string.format("g %.3f\n", v)) end
   end
   f:close()
 end

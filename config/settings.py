@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "xinfang.portal.access.AccessCookieMiddleware",  # the public pages' grants (no session)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -273,7 +273,18 @@
     });
   }
 
+  // A tracking query answers with the case page itself (one round trip); put the
+  // page's own address in the bar so that a refresh reads it again instead of
+  // re-sending the form.
+  function showPageUrl() {
+    const url = document.body.dataset.pageUrl;
+    if (url && window.location.pathname !== url && window.history.replaceState) {
+      window.history.replaceState(null, "", url);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    showPageUrl();
     document.querySelectorAll("form[data-pow-form]").forEach(initPowForm);
     document.querySelectorAll("#sms-button").forEach(initSmsButton);
     document.querySelectorAll(".region-picker").forEach(initRegionPicker);

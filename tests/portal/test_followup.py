@@ -29,11 +29,11 @@ def replied(submitted, staff):
 @pytest.fixture
 def opened(client, replied):
     """The petitioner has typed the code once; returns the case page URL."""
-    return track(client, replied)["Location"]
+    return track(client, replied)["Content-Location"]
 
 
 def test_it_offers_evaluation_and_review_only_after_the_reply(client, submitted, staff):
-    url = track(client, submitted)["Location"]
+    url = track(client, submitted)["Content-Location"]
     html = client.get(url).content.decode()
     assert 'data-testid="evaluation-form"' not in html and 'data-testid="review-form"' not in html
     staff.reply(submitted)
@@ -146,7 +146,7 @@ def test_it_refuses_follow_ups_without_access(client_factory, replied):
 
 
 def test_it_explains_a_follow_up_the_state_does_not_allow(client, submitted):
-    url = track(client, submitted)["Location"]
+    url = track(client, submitted)["Content-Location"]
     resp = client.post(url + "evaluate/", {"bureau_rating": "satisfied", "rating": "satisfied"})
     assert resp.status_code == 400 and "当前状态为“已登记待处理”，不能记录评价" in resp.content.decode()
     resp = client.post(url + "review/", {"reason": "还没答复就想复查"})

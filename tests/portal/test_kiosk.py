@@ -44,17 +44,19 @@ def test_it_takes_a_short_petition_from_source_kiosk(at_kiosk, orgs):
 
 def test_it_shows_progress_read_only_and_forgets_it_on_reset(client, submitted):
     resp = client.post("/kiosk/track/", {"query_code": submitted.query_code, "phone_last4": "5678"})
-    assert resp.status_code == 302 and resp["Location"].startswith("/kiosk/track/")
-    html = client.get(resp["Location"]).content.decode()
+    url = resp["Content-Location"]
+    assert resp.status_code == 200 and url.startswith("/kiosk/track/")
+    assert submitted.number in client.get(url).content.decode()  # the page's own address, in this browser
+    html = resp.content.decode()
     assert submitted.number in html and "张*" in html and "evaluation-form" not in html
 
     client.post("/kiosk/reset/")
 
-    assert client.get(resp["Location"]).status_code == 404
+    assert client.get(url).status_code == 404
 
 
 def test_it_forgets_the_cases_when_someone_returns_to_the_kiosk_home(client, submitted):
-    web_url = track(client, submitted)["Location"]
+    web_url = track(client, submitted)["Content-Location"]
     client.get("/kiosk/")
     assert client.get(web_url).status_code == 404
 

@@ -140,6 +140,8 @@ def test_it_runs_submit_track_evaluate_and_review_in_the_browser(new_page, categ
     page.get_by_label("手机号码后四位").fill("5678")
     page.get_by_test_id("track-submit").click()
     expect(page.get_by_test_id("case-status")).to_have_text("已登记待处理")
+    # The answer came with the POST; the address bar holds the page's own link, so reloads are GETs.
+    expect(page).to_have_url(re.compile(r"/track/[\w-]+/$"))
     expect(page.get_by_test_id("case-title")).to_have_text(SCRIPT)
     expect(page.get_by_test_id("petitioner")).to_have_text("张* 138****5678")
     expect(page.locator("[data-testid=case-title] script, [data-testid=case-title] img")).to_have_count(0)

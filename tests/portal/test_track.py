@@ -2,6 +2,8 @@
 view of the case — public steps only, the petitioner masked — and wrong
 guesses are throttled without saying which half was wrong."""
 
+import re
+
 import pytest
 
 from xinfang.cases.models import Case
@@ -45,7 +47,7 @@ def test_it_answers_wrong_code_and_wrong_digits_alike(client, submitted):
 def test_it_accepts_the_code_in_lower_case_with_spaces(client, submitted):
     code = submitted.query_code.lower()
     resp = client.post("/track/", {"query_code": f"{code[:4]} {code[4:8]} {code[8:]}", "phone_last4": "5678"})
-    assert resp.status_code == 302
+    assert resp.status_code == 200 and submitted.number in resp.content.decode()
 
 
 def test_it_throttles_after_five_failures_per_ip(client, submitted):
@@ -55,7 +57,7 @@ def test_it_throttles_after_five_failures_per_ip(client, submitted):
     resp = track(client, submitted)  # now even the right answer waits
     assert resp.status_code == 400 and "查询失败次数过多，请15分钟后再试" in resp.content.decode()
     # The same petitioner from another network is not affected by this IP's failures.
-    assert track(client, submitted, REMOTE_ADDR="10.9.9.9").status_code == 302
+    assert track(client, submitted, REMOTE_ADDR="10.9.9.9").status_code == 200
 
 
 def test_it_throttles_guesses_at_one_code_from_many_ips(client, submitted):
@@ -66,7 +68,7 @@ def test_it_throttles_guesses_at_one_code_from_many_ips(client, submitted):
 
 
 def test_it_keeps_the_access_in_this_session_only(client, submitted, client_factory):
-    url = track(client, submitted)["Location"]
+    url = track(client, submitted)["Content-Location"]
     assert client.get(url).status_code == 200
     assert client_factory().get(url).status_code == 404  # the link alone opens nothing
     client.post("/track/leave/")
@@ -94,3 +96,49 @@ def test_it_lists_only_running_clocks(client, submitted):
     html = track(client, submitted, follow=True).content.decode()
     dispose = submitted.clocks.get(kind="dispose")
     assert "处理" in html and f"{dispose.due_date:%Y-%m-%d}" in html
+
+
+def test_the_answer_is_the_case_page_with_its_own_address(client, submitted):
+    resp = track(client, submitted)
+    url = resp["Content-Location"]
+    assert resp.status_code == 200 and submitted.number in resp.content.decode()
+    assert re.fullmatch(r"/track/[\w-]+/", url) and f'data-page-url="{url}"' in resp.content.decode()
+    assert "no-store" in resp["Cache-Control"]  # a shared cache never keeps someone's case
+    assert submitted.number in client.get(url).content.decode()
+
+
+def test_tracking_keeps_no_server_session_and_no_personal_data_in_the_cookie(client, submitted):
+    from django.contrib.sessions.models import Session
+    from django.core import signing
+
+    from xinfang.portal.access import COOKIE, COOKIE_SALT
+
+    Session.objects.all().delete()
+    resp = track(client, submitted)
+    assert resp.status_code == 200 and not Session.objects.exists()
+    assert "sessionid" not in resp.cookies
+    morsel = resp.cookies[COOKIE]
+    assert morsel["httponly"] and morsel["samesite"] == "Lax"
+    content = signing.loads(morsel.value, salt=COOKIE_SALT)
+    assert [entry[0] for entry in content["a"].values()] == [submitted.pk]  # ids and times only
+    for secret in (submitted.query_code, "5678", "张三", "13812345678"):
+        assert secret not in str(content) and secret not in morsel.value
+
+
+def test_a_tampered_grants_cookie_opens_nothing(client, submitted):
+    from xinfang.portal.access import COOKIE
+
+    url = track(client, submitted)["Content-Location"]
+    value = client.cookies[COOKIE].value
+    client.cookies[COOKIE] = value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB")
+    assert client.get(url).status_code == 404
+
+
+def test_asking_again_keeps_the_link_and_leaves_the_cookie_alone(client, submitted):
+    from xinfang.portal.access import COOKIE
+
+    first = track(client, submitted)
+    again = track(client, submitted)
+    assert again["Content-Location"] == first["Content-Location"]
+    assert COOKIE not in again.cookies  # nothing new to remember
+    assert COOKIE not in client.get(first["Content-Location"]).cookies

@@ -2,6 +2,7 @@
 and what they see (public events, running clocks, signed letters, notices —
 and themselves only masked)."""
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -12,9 +13,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from xinfang.cases import workflow_engine as engine
 from xinfang.cases.events import action_label
-from xinfang.cases.models import Case, CasePetitioner, Status
+from xinfang.cases.models import Case, CasePetitioner, Petitioner, Status
 from xinfang.cases.models_procedure import EvaluationSource, LetterKind
 from xinfang.cases.workflow import BY_NAME
+from xinfang.lib.crypto import decrypt_field
 from xinfang.lib.masking import mask_name, mask_phone
 from xinfang.notifications.models import OutboxMessage
 from xinfang.rules import clocks
@@ -45,16 +47,23 @@ def find_case(query_code: str, last4: str, *, ip: str) -> Case:
     problem = ratelimit.first_exceeded([("track_ip", ip), ("track_code", query_code)])
     if problem:
         raise QueryRefused(problem)
-    # The case and its petitioners' phones in one query (a case without petitioners
-    # cannot match); only the columns needed, the rest of the case loads if used.
-    links = list(CasePetitioner.objects.filter(case__query_code=query_code).select_related("case", "petitioner")
-                 .only("case", "petitioner", "case__number", "case__status", "petitioner__phone")) if query_code else []
-    phones = [link.petitioner.phone or "" for link in links]
+    # The case (the fields its page needs, and the page cache's version) and its
+    # petitioners' phones in one query; a case without petitioners cannot match.
+    rows = list(Case.objects.raw(_find_sql(), [query_code])) if query_code else []
+    phones = [decrypt_field(row.petitioner_phone) if row.petitioner_phone else "" for row in rows]
     if not any(len(p) >= 4 and constant_time_compare(p[-4:], last4) for p in phones):
         ratelimit.hit("track_ip", ip)
         ratelimit.hit("track_code", query_code)
         raise QueryRefused(MSG_NO_MATCH)
-    return links[0].case
+    return rows[0]
+
+
+@functools.cache
+def _find_sql() -> str:
+    links, people = CasePetitioner._meta.db_table, Petitioner._meta.db_table
+    return track_cache.case_sql(
+        join=f'JOIN "{links}" cp ON cp.case_id = c.id JOIN "{people}" p ON p.id = cp.petitioner_id',
+        where="c.query_code = %s", extra=", p.phone AS petitioner_phone")
 
 
 @dataclass

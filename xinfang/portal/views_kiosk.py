@@ -5,6 +5,7 @@ button) that forgets whatever the last person looked at."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.rules.rulesets import get_rule
@@ -13,7 +14,7 @@ from . import access
 from .forms import KioskPetitionForm, TrackForm
 from .track import public_case
 from .views_petition import form_context, handle_post, receipt_context
-from .views_track import case_or_404, verify_query
+from .views_track import answered, case_or_404, verify_query
 
 QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # Case.query_code's alphabet
 
@@ -54,9 +55,11 @@ def receipt(request, token: str):
 def track(request):
     form = TrackForm(request.POST or None)
     if request.method == "POST":
-        key = verify_query(request, form)
-        if key:
-            return redirect("portal:kiosk_case", key=key)
+        found = verify_query(request, form)
+        if found:  # the page itself, as on the web (views_track)
+            key, case_row = found
+            url = reverse("portal:kiosk_case", kwargs={"key": key})
+            return answered(kiosk_render(request, "case.html", {"view": public_case(case_row), "page_url": url}), url)
         return kiosk_render(request, "track.html", {"form": form, "alphabet": QUERY_ALPHABET}, status=400)
     return kiosk_render(request, "track.html", {"form": form, "alphabet": QUERY_ALPHABET})
 
@@ -64,7 +67,8 @@ def track(request):
 @login_not_required
 @require_GET
 def case(request, key: str):
-    return kiosk_render(request, "case.html", {"view": public_case(case_or_404(request, key))})
+    return kiosk_render(request, "case.html", {"view": public_case(case_or_404(request, key)),
+                                               "page_url": reverse("portal:kiosk_case", kwargs={"key": key})})
 
 
 # The steps a petitioner meets, with the rule each clock comes from.

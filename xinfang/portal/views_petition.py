@@ -68,7 +68,6 @@ def sms_code(request):
                             status=status)
 
     ip = ratelimit.client_ip(request)
-    access.ensure_session(request)
     try:
         phone = clean_mobile(request.POST.get("phone", ""))
     except ValidationError as e:

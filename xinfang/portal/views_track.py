@@ -1,23 +1,30 @@
 """进度查询: query code + last four phone digits → the public case page, where
-the petitioner can also rate the reply and ask for 复查 / 复核."""
+the petitioner can also rate the reply and ask for 复查 / 复核.
+
+A correct query answers with the case page itself, not a redirect to it: one
+round trip instead of two on a phone network, and the busiest public request
+costs half. The page's own address (/track/<key>/, good only in this browser)
+comes in Content-Location, and the page puts it in the address bar
+(history.replaceState), so a refresh or a bookmark reads the page with GET."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.cases.workflow_engine import TransitionError
 
-from . import access, ratelimit
+from . import access, ratelimit, track_cache
 from .actions import evaluate_case, request_review
 from .forms import EvaluationForm, ReviewRequestForm, TrackForm
 from .track import QueryRefused, find_case, public_case
 
 
-def verify_query(request, form: TrackForm) -> str | None:
-    """The session key for the case if the form names one correctly, else None
-    with the (deliberately vague) reason on the form."""
+def verify_query(request, form: TrackForm):
+    """(the browser's key for the case, the case) if the form names one correctly,
+    else None with the (deliberately vague) reason on the form."""
     if not form.is_valid():
         return None
     try:
@@ -26,7 +33,15 @@ def verify_query(request, form: TrackForm) -> str | None:
     except QueryRefused as e:
         form.add_error(None, str(e))
         return None
-    return access.grant_case(request, case)
+    return access.grant_case(request, case), case
+
+
+def answered(response, url: str):
+    """The query's answer is the page at `url`: say so (Content-Location), and
+    never let a shared cache keep it."""
+    response["Content-Location"] = url
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_not_required
@@ -34,26 +49,34 @@ def verify_query(request, form: TrackForm) -> str | None:
 def track(request):
     form = TrackForm(request.POST or None)
     if request.method == "POST":
-        key = verify_query(request, form)
-        if key:
-            return redirect("portal:track_case", key=key)
+        found = verify_query(request, form)
+        if found:
+            key, case = found
+            return answered(render_case(request, key, case=case), reverse("portal:track_case", kwargs={"key": key}))
         return render(request, "portal/track.html", {"form": form}, status=400)
     return render(request, "portal/track.html", {"form": form})
 
 
 def case_or_404(request, key: str):
-    case = access.case_for(request, key)
+    case_id = access.case_id_for(request, key)
+    case = track_cache.load(case_id) if case_id is not None else None
     if case is None:
         # Expired, never granted, or someone else's link: all look the same.
         raise Http404("查询已失效，请重新输入查询码")
     return case
 
 
-def render_case(request, key: str, *, evaluation=None, review=None, status: int = 200):
-    case = case_or_404(request, key)
+def render_case(request, key: str, *, case=None, evaluation=None, review=None, status: int = 200):
+    case = case or case_or_404(request, key)
+    view = public_case(case)
+    # The forms only where the page shows them (most views are of cases still in progress).
+    if evaluation is None and view.show_evaluation and not view.evaluations and not view.evaluation_refusal:
+        evaluation = EvaluationForm()
+    if review is None and view.review_step and not view.review_refusal:
+        review = ReviewRequestForm()
     return render(request, "portal/track_case.html", {
-        "key": key, "view": public_case(case),
-        "evaluation_form": evaluation or EvaluationForm(), "review_form": review or ReviewRequestForm(),
+        "key": key, "view": view, "page_url": reverse("portal:track_case", kwargs={"key": key}),
+        "evaluation_form": evaluation, "review_form": review,
     }, status=status)
 
 
