@@ -2,10 +2,14 @@
 the public forms read it."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import DEFAULT_DB_ALIAS
 
 from xinfang.lib.memo import Memo, clear_on_change
+
+if TYPE_CHECKING:
+    from .models import Category
 
 
 def load_categories(Category) -> int:
@@ -61,7 +65,7 @@ def second_level() -> SecondLevel:
     return _second_level.get()
 
 
-def second_level_category(pk: int):
+def second_level_category(pk: int) -> "Category | None":
     """A fresh Category (with its parent loaded) if `pk` is a second-level category, else None."""
     from .models import Category
 

@@ -38,7 +38,8 @@ def queue_case_notice(case, event, template: str, *, recipient: str | None = Non
     if case.is_anonymous:
         return None
     return queue_message(
-        template=template, recipient=lead_phone(case) if recipient is None else recipient, dedupe_key=f"event:{event.pk}:{template}",
+        template=template, recipient=lead_phone(case) if recipient is None else recipient,
+        dedupe_key=f"event:{event.pk}:{template}",
         case=case, event=event,
         payload={"number": case.number, "query_code": case.query_code, "note": event.note},
     )
