@@ -13,6 +13,19 @@ from django.utils import timezone
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
+@pytest.fixture(autouse=True)
+def _forget_process_caches():
+    """Each test's rows roll back without a signal: start every test with the
+    in-process copies of categories, regions, bureaus, rule sets and the work
+    calendar forgotten (see xinfang.lib.memo)."""
+    from xinfang.lib.memo import clear_all
+    from xinfang.rules.calendar import invalidate_calendar_cache
+
+    clear_all()
+    invalidate_calendar_cache()
+    yield
+
+
 @pytest.fixture
 def orgs(db):
     from xinfang.demo.orgtree import build_org_tree

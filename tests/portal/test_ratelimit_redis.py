@@ -49,3 +49,12 @@ def test_several_limits_are_checked_together(redis_cache):
     assert ratelimit.first_exceeded([("track_ip", "10.0.0.1"), ("track_code", "ABC")], now) == \
         "查询失败次数过多，请15分钟后再试"
     assert ratelimit.first_exceeded([("track_ip", "10.0.0.1"), ("track_code", "XYZ")], now) is None
+
+
+def test_several_hits_are_counted_together(redis_cache):
+    now = 1_800_000_000.0
+    ratelimit.hit("sms_phone", "idx", now)
+    assert ratelimit.hit_many([("sms_ip", "10.0.0.1"), ("sms_phone", "idx")], now) == [1, 2]
+    assert (ratelimit.used("sms_ip", "10.0.0.1", now), ratelimit.used("sms_phone", "idx", now)) == (1, 2)
+    raw = redis_cache.make_and_validate_key(ratelimit._key("sms_phone", "idx", 86400, now))
+    assert 86400 < redis_cache._cache.get_client(raw).ttl(raw) <= 86460

@@ -146,3 +146,22 @@ def test_it_caches_the_calendar_until_a_row_changes():
     WorkCalendar.objects.create(date=date(2027, 1, 1), kind="holiday", name="元旦", source="manual")
     fresh = load_calendar()
     assert fresh is not first and fresh.is_day_off(date(2027, 1, 1))
+
+
+def test_it_asks_the_database_whether_the_calendar_changed_at_most_every_few_seconds(
+        django_assert_num_queries, monkeypatch):
+    from xinfang.rules import calendar
+
+    now = [1000.0]
+    monkeypatch.setattr(calendar.time, "monotonic", lambda: now[0])
+    first = calendar.load_calendar()
+    with django_assert_num_queries(0):
+        assert calendar.load_calendar() is first
+    # Another process makes 2026-10-09 a holiday: bulk_create sends no signal, as if it had.
+    assert not first.is_day_off(date(2026, 10, 9))
+    WorkCalendar.objects.bulk_create([WorkCalendar(date=date(2026, 10, 9), kind="holiday", name="国庆节",
+                                                   source="manual")])
+    now[0] += calendar.CHECK_EVERY - 0.5
+    assert calendar.load_calendar() is first  # not asked yet
+    now[0] += 1
+    assert calendar.load_calendar().is_day_off(date(2026, 10, 9))  # asked, and rebuilt

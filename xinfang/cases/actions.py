@@ -4,11 +4,12 @@ event with it; views and the API call these and nothing else."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from xinfang.lib.crypto import index_field
+from xinfang.lib.dbinsert import insert_or_skip
 from xinfang.lib.text import index_text
 from xinfang.orgs.models import Org, Region
 from xinfang.rules import clocks
@@ -85,18 +86,29 @@ def find_or_create_petitioner(data: PetitionerData) -> Petitioner:
             Petitioner.objects.filter(phone_index=index_field(data.phone), name=data.name).order_by("id").first()
         )
     if found is None:
-        found = Petitioner(name=data.name, gender=data.gender)
+        person = Petitioner(name=data.name, gender=data.gender)
+        for attr in ("id_number", "phone", "address", "gender"):
+            if getattr(data, attr):
+                setattr(person, attr, getattr(data, attr))
+        person.set_indexes()
+        if not person.id_number_index:
+            person.save()  # no ID number: nothing unique to collide on
+            return person
+        if insert_or_skip(person):
+            return person
+        # Someone registered the same ID number a moment ago: that row is the person.
+        return Petitioner.objects.get(id_number_index=person.id_number_index)
     # Fill in what we learn; never blank out what we knew.
+    changed = []
     for attr in ("id_number", "phone", "address", "gender"):
         value = getattr(data, attr)
         if value and getattr(found, attr) != value:
             setattr(found, attr, value)
-    try:
-        with transaction.atomic():
-            found.save()
-    except IntegrityError:
-        # Someone registered the same ID number a moment ago: that row is the person.
-        found = Petitioner.objects.get(id_number_index=index_field(data.id_number))
+            changed.append(attr)
+    if changed:
+        # The row was found by this ID number (or has none): the update cannot
+        # collide with another person's, so it needs no savepoint.
+        found.save(update_fields=[*changed, "id_number_index", "phone_index"])
     return found
 
 
@@ -117,7 +129,8 @@ def _existing_submission(token: str | None) -> Submission | None:
     return Submission.objects.filter(client_token=token).select_related("case").first()
 
 
-def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repeat: bool) -> Submission:
+def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repeat: bool,
+                     new_case: bool = False) -> tuple[Submission, list[Petitioner]]:
     cf = reg.channel_fields
     sub = Submission.objects.create(
         case=case,
@@ -137,32 +150,58 @@ def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repea
         online_source=cf.get("online_source", ""),
     )
     people = [find_or_create_petitioner(p) for p in reg.petitioners]
-    sub.petitioners.set(people)
-    existing = set(CasePetitioner.objects.filter(case=case).values_list("petitioner_id", flat=True))
-    has_lead = CasePetitioner.objects.filter(case=case, is_lead=True).exists()
+    if people:
+        sub.petitioners.add(*people)  # a new submission has none yet
+    if new_case:
+        existing: set[int] = set()
+        has_lead = False
+    else:
+        existing = set(CasePetitioner.objects.filter(case=case).values_list("petitioner_id", flat=True))
+        has_lead = CasePetitioner.objects.filter(case=case, is_lead=True).exists()
+    links = []
     for person, data in zip(people, reg.petitioners, strict=True):
         if person.pk not in existing:
-            CasePetitioner.objects.create(
+            links.append(CasePetitioner(
                 case=case,
                 petitioner=person,
                 is_lead=data.is_lead and not has_lead,
                 is_representative=data.is_representative,
-            )
+            ))
             existing.add(person.pk)
+    CasePetitioner.objects.bulk_create(links)
     for upload, kind in reg.attachments:
         store_attachment(upload, case=case, submission=sub, kind=kind, actor=actor)
-    return sub
+    return sub, people
 
 
-def register_case(reg: Registration, *, actor, org: Org) -> Submission:
+def _lead_phone(people: list[Petitioner], reg: Registration) -> str:
+    """The phone outbox.lead_phone would read back for a new case: the first
+    lead's, else the first petitioner's."""
+    lead = next((p for p, d in zip(people, reg.petitioners, strict=True) if d.is_lead), None)
+    lead = lead or (people[0] if people else None)
+    return lead.phone if lead is not None else ""
+
+
+def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = False) -> Submission:
     """Register a new case from one submission. Idempotent on `client_token`:
-    a retried form returns the submission it already created."""
-    with transaction.atomic():
-        done = _existing_submission(reg.client_token)
-        if done is not None:
-            return done
+    a retried form returns the submission it already created. `token_checked`:
+    the caller has already looked the token up, under a lock that makes the
+    answer final (the portal's SMS code), so there is no need to look again.
+
+    No savepoint of its own: an error leaves the caller's transaction to roll
+    back, so a caller must not catch it inside its own atomic block."""
+    with transaction.atomic(savepoint=False):
+        if not token_checked:
+            done = _existing_submission(reg.client_token)
+            if done is not None:
+                return done
         now = timezone.now()
         year = timezone.localtime(reg.received_at).year
+        rule_set = rule_set_for(org.region_id, timezone.localdate(reg.received_at))
+        # A bureau must dispose within 15 days; an org receiving directly must
+        # decide on acceptance within 15 days (2022 art. 22, 23). Its due time is
+        # the case's first next_due_at, written with the case.
+        clock = clocks.new_clock("dispose" if org.is_bureau else "accept", at=reg.received_at, rule_set=rule_set)
         # The number comes last, just before the event that quotes it: taking it
         # locks the county's counter row until commit, and every registration in
         # the county waits for that lock. Until then the row has a provisional
@@ -192,16 +231,14 @@ def register_case(reg: Registration, *, actor, org: Org) -> Submission:
             current_org=org,
             registered_by=actor,
             registered_at=reg.received_at,
-            rule_set=rule_set_for(org.region_id, timezone.localdate(reg.received_at)),
+            rule_set=rule_set,
+            next_due_at=clock.due_at,
             search_text=index_text(reg.title, reg.content, reg.demands),
         )
         CaseOrg.objects.create(case=case, org=org, relation="registered")
-        sub = _make_submission(case, reg, actor=actor, org=org, is_repeat=False)
-        # A bureau must dispose within 15 days; an org receiving directly must
-        # decide on acceptance within 15 days (2022 art. 22, 23).
-        clocks.start_clock(case, "dispose" if org.is_bureau else "accept", at=reg.received_at)
-        case.number = next_case_number(case.numbering_region_id, year)
-        Case.objects.filter(pk=case.pk).update(number=case.number)
+        sub, people = _make_submission(case, reg, actor=actor, org=org, is_repeat=False, new_case=True)
+        clocks.insert_first_clock(case, clock)
+        case.number = next_case_number(case.numbering_region_id, year, case_id=case.pk)
         event = record_event(
             case,
             "register",
@@ -213,8 +250,7 @@ def register_case(reg: Registration, *, actor, org: Org) -> Submission:
             payload={"channel": reg.channel, "submission": sub.pk},
             is_public=True,
         )
-        special.on_register(case, reg, org=org, actor=actor, event=event)
-        clocks.refresh_next_due(case)
+        special.on_register(case, reg, org=org, actor=actor, event=event, lead_phone=_lead_phone(people, reg))
         notify_submission_received(case, sub, is_new_case=True)
         return sub
 
@@ -227,7 +263,7 @@ def attach_repeat(case: Case, reg: Registration, *, actor, org: Org) -> Submissi
         if done is not None:
             return done
         locked = Case.objects.select_for_update().select_related("current_org").get(pk=case.pk)
-        sub = _make_submission(locked, reg, actor=actor, org=org, is_repeat=True)
+        sub, _people = _make_submission(locked, reg, actor=actor, org=org, is_repeat=True)
         Case.objects.filter(pk=locked.pk).update(
             submission_count=F("submission_count") + 1,
             is_urgent=locked.is_urgent or reg.is_urgent,

@@ -42,3 +42,6 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(ensure_fulltext, sender=self)
         post_migrate.connect(ensure_categories, sender=self)
+        from . import categories
+
+        categories.connect()

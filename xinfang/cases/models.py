@@ -103,11 +103,14 @@ class Petitioner(models.Model):
         return mask_name(self.name)
 
     def save(self, *args, **kwargs):
+        self.set_indexes()
+        super().save(*args, **kwargs)
+
+    def set_indexes(self) -> None:
         from xinfang.lib.crypto import index_field
 
         self.id_number_index = index_field(self.id_number) if self.id_number else ""
         self.phone_index = index_field(self.phone) if self.phone else ""
-        super().save(*args, **kwargs)
 
 
 def new_query_code() -> str:

@@ -4,7 +4,7 @@ import uuid
 
 from django.db import IntegrityError, connection, transaction
 
-from .models import CaseCounter
+from .models import Case, CaseCounter
 
 
 def numbering_region(region_code: str) -> str:
@@ -23,21 +23,31 @@ def provisional_number() -> str:
     return f"~{uuid.uuid4().hex[:30]}"  # within the 32 characters of Case.number
 
 
-def next_case_number(region_code: str, year: int) -> str:
-    """Hand out the next number. Must run inside the registering transaction so a
-    rolled-back registration also gives its number back.
+def next_case_number(region_code: str, year: int, *, case_id: int | None = None) -> str:
+    """Hand out the next number; with `case_id`, also write it onto that case.
+    Must run inside the registering transaction so a rolled-back registration
+    also gives its number back.
 
     One `UPDATE … RETURNING` increments and reads atomically: PostgreSQL locks
     the counter row until commit, SQLite serialises writers (IMMEDIATE
-    transactions), so two registrations can never read the same value.
+    transactions), so two registrations can never read the same value. On
+    PostgreSQL the case's number is written by the same statement.
 
     The counter row stays locked until the registering transaction commits, so
     registrations in one county queue behind each other for the rest of the
     transaction: call this as late in it as possible."""
     table = CaseCounter._meta.db_table
     sql = f"UPDATE {table} SET last_value = last_value + 1 WHERE region_id = %s AND year = %s RETURNING last_value"  # noqa: S608 - table name is ours
+    params: list = [region_code, year]
+    together = case_id is not None and connection.vendor == "postgresql"
+    if together:
+        # format_number in SQL: the prefix, then at least six digits.
+        sql = (f"WITH c AS ({sql}) UPDATE {Case._meta.db_table} SET number = %s || "  # noqa: S608 - table names are ours
+               "lpad(c.last_value::text, greatest(6, length(c.last_value::text)), '0') "
+               "FROM c WHERE id = %s RETURNING c.last_value")
+        params += [format_number(region_code, year, 0)[:-6], case_id]
     with connection.cursor() as cur:
-        cur.execute(sql, [region_code, year])
+        cur.execute(sql, params)
         row = cur.fetchone()
         if row is None:
             try:
@@ -45,6 +55,9 @@ def next_case_number(region_code: str, year: int) -> str:
                     CaseCounter.objects.create(region_id=region_code, year=year, last_value=0)
             except IntegrityError:
                 pass  # another registration created the row first; fine
-            cur.execute(sql, [region_code, year])
+            cur.execute(sql, params)
             row = cur.fetchone()
-    return format_number(region_code, year, row[0])
+    number = format_number(region_code, year, row[0])
+    if case_id is not None and not together:
+        Case.objects.filter(pk=case_id).update(number=number)
+    return number

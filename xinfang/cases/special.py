@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from xinfang.notifications.models import Notification
 from xinfang.notifications.outbox import queue_case_notice
-from xinfang.orgs.models import Membership, Org, OrgKind, Role
+from xinfang.orgs.cached import active_bureaus
+from xinfang.orgs.models import Membership, Org, Role
 
 from .events import record_event
 from .models import Case, CaseEvent, Channel, Status, Submission
@@ -18,8 +19,8 @@ EXHAUSTED = {Status.TERMINATED}
 
 def bureaus_covering(region_code: str) -> list[Org]:
     """Petition bureaus whose region contains this region, nearest first."""
-    prefixes = [region_code[:n] for n in (2, 4, 6, 9) if len(region_code) >= n]
-    orgs = Org.objects.filter(kind=OrgKind.BUREAU, is_active=True, region_id__in=prefixes)
+    prefixes = {region_code[:n] for n in (2, 4, 6, 9) if len(region_code) >= n}
+    orgs = active_bureaus(prefixes)
     return sorted(orgs, key=lambda o: -len(o.region_id))
 
 
@@ -37,8 +38,8 @@ def alert_leaders(case: Case, org: Org, text: str, *, roles: tuple[str, ...] = (
     return len(leaders)
 
 
-def on_register(case: Case, reg, *, org: Org, actor, event: CaseEvent) -> None:
-    queue_case_notice(case, event, "registered")
+def on_register(case: Case, reg, *, org: Org, actor, event: CaseEvent, lead_phone: str | None = None) -> None:
+    queue_case_notice(case, event, "registered", recipient=lead_phone)
     if case.is_urgent:
         n = alert_leaders(case, org, f"重大紧急信访事项 {case.number}：{case.title}")
         record_event(case, "urgent_alert", actor=actor, org=org,

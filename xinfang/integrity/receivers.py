@@ -17,6 +17,7 @@ from django.utils import timezone
 from xinfang.cases.models import Case, Submission
 
 from .case_rules import group_size, level_skipping, repeat_visit_skips_level
+from .conf import setting
 from .flags import raise_flags
 from .idle_spin import repeats_after_reply
 from .models import CaseLink
@@ -27,14 +28,20 @@ def on_submission(sender, *, case: Case, submission: Submission, is_new_case: bo
     flags = []
     if is_new_case:
         transaction.on_commit(partial(_enqueue_matching, case.pk))
-        flags += level_skipping(now, now, now, case_ids=[case.pk])
+        # A new case is as registration left it, in memory: ask the database
+        # only if it can be flagged (most online petitions: neither query).
+        if case.is_level_skipping:
+            flags += level_skipping(now, now, now, case_ids=[case.pk])
+        maybe_group = max(case.headcount or 0, submission.headcount or 0) >= setting("GROUP_HEADCOUNT")
     else:
         skip = repeat_visit_skips_level(case, submission)
         if skip is not None:
             flags.append(skip)
         # (d) the same matter back within 90 days of a reply, on this repeat submission.
         flags += repeats_after_reply(Submission.objects.filter(pk=submission.pk), CaseLink.objects.none())
-    flags += group_size(now, now, now, case_ids=[case.pk])
+        maybe_group = True  # earlier visits count too
+    if maybe_group:
+        flags += group_size(now, now, now, case_ids=[case.pk])
     raise_flags(flags, now=now)
 
 

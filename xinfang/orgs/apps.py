@@ -18,3 +18,6 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_regions, sender=self)
+        from . import cached
+
+        cached.connect()

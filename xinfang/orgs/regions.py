@@ -23,4 +23,7 @@ def load_regions(Region) -> int:
         if r["code"] not in existing
     ]
     Region.objects.bulk_create(new, batch_size=2000)
+    from xinfang.lib.memo import clear_all
+
+    clear_all()  # bulk_create sends no signals (see xinfang.orgs.cached)
     return len(new)

@@ -3,19 +3,23 @@ exactly what is wrong; nothing is saved until every check has passed."""
 
 import re
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.choices import normalize_choices
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from xinfang.cases.categories import SecondLevel, second_level, second_level_category
 from xinfang.cases.forms import MultipleFileField
 from xinfang.cases.models import Category, Purpose
 from xinfang.cases.models_procedure import Rating
 from xinfang.lib.idcard import InvalidIdNumber, validate_id_number
 from xinfang.lib.phone import InvalidPhone, is_mobile, validate_phone
+from xinfang.orgs import cached
 from xinfang.orgs.models import Region
 
 NAME_RE = re.compile(r"[\u3400-\u9fffA-Za-z·•.\s]{2,30}")
@@ -30,9 +34,53 @@ def region_root() -> str:
 
 def category_rows() -> list[tuple]:
     """(id, name, code, parent id, parent name, parent code) of every second-level
-    category: one query of plain tuples, for both the select and the picker."""
-    return list(Category.objects.filter(parent__isnull=False)
-                .values_list("pk", "name", "code", "parent__pk", "parent__name", "parent__code"))
+    category, for both the select and the picker: kept in this process (see
+    xinfang.cases.categories.second_level), the same list until it reloads."""
+    return _derived(second_level()).rows
+
+
+@dataclass(frozen=True)
+class CategoryTable:
+    """What the form and its page make of one loaded category table."""
+
+    rows: list[tuple]
+    choices: list  # already as ChoiceField normalises them
+    groups: list[dict]
+    keys: frozenset[str]  # every valid submitted value
+
+
+_derived_from: tuple[SecondLevel, CategoryTable] | None = None
+
+
+def _derived(table: SecondLevel) -> CategoryTable:
+    """Built once per loaded category table."""
+    global _derived_from
+    cached = _derived_from
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    rows = [(pk, name, code, parent_pk, p_name, p_code)
+            for pk, code, name, parent_pk, _kw, p_code, p_name, _pp, _pkw in table.rows]
+    derived = CategoryTable(rows=rows, choices=normalize_choices(category_choices(rows)),
+                            groups=category_groups(rows), keys=frozenset(str(r[0]) for r in rows))
+    _derived_from = (table, derived)
+    return derived
+
+
+class CategoryField(forms.TypedChoiceField):
+    """The category select, fed by set_table(): its ~250 choices are normalised
+    once per table, not on every form (the choices setter would, ~2 ms), and a
+    submitted value is checked against a set, not by walking the options."""
+
+    keys: frozenset[str] = frozenset()
+
+    def set_table(self, table: CategoryTable) -> None:
+        # Past both choices setters (field and widget), which normalise again.
+        # The same list for every form: nothing changes choices in place.
+        self._choices = self.widget._choices = table.choices
+        self.keys = table.keys
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.keys
 
 
 def category_groups(rows: list[tuple] | None = None) -> list[dict]:
@@ -122,7 +170,7 @@ class PetitionForm(forms.Form):
                               error_messages={"min_length": "信访内容请至少填写10个字，写清事实经过"})
     demands = forms.CharField(label="诉求", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     purpose = forms.ChoiceField(label="信访目的", choices=[("", "请选择"), *Purpose.choices])
-    category = forms.TypedChoiceField(label="内容分类", coerce=int, widget=QuickSelect)
+    category = CategoryField(label="内容分类", coerce=int, widget=QuickSelect)
     issue_region = forms.CharField(label="问题属地", widget=forms.HiddenInput,
                                    error_messages={"required": "请选择问题属地（区县及街道/镇）"})
     issue_address = forms.CharField(label="问题发生地（详细地址）", max_length=200, required=False)
@@ -133,8 +181,10 @@ class PetitionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_rows = category_rows()  # the page's picker reuses them (views_petition.form_context)
-        self.fields["category"].choices = category_choices(self.category_rows)
+        table = _derived(second_level())
+        # The page's picker shows the same table (views_petition.form_context).
+        self.category_rows, self.category_groups = table.rows, table.groups
+        self.fields["category"].set_table(table)
         self.fields["client_token"].initial = uuid.uuid4().hex
         default_required = str(forms.Field.default_error_messages["required"])
         for f in self.fields.values():
@@ -179,16 +229,15 @@ class PetitionForm(forms.Form):
         return code
 
     def clean_category(self) -> Category:
-        try:
-            return Category.objects.select_related("parent").get(pk=self.cleaned_data["category"],
-                                                                 parent__isnull=False)
-        except Category.DoesNotExist:
-            raise ValidationError("请选择二级内容分类") from None
+        category = second_level_category(self.cleaned_data["category"])
+        if category is None:
+            raise ValidationError("请选择二级内容分类")
+        return category
 
     def clean_issue_region(self) -> Region:
         code = self.cleaned_data["issue_region"].strip()
         root = region_root()
-        region = Region.objects.filter(pk=code).first() if code.isdigit() else None
+        region = cached.region(code) if code.isdigit() else None
         if region is None or not code.startswith(root) or len(code) < 6:
             raise ValidationError("请选择问题属地（至少选到区县）")
         return region

@@ -65,17 +65,18 @@ def receiving_bureau(region: Region) -> Org:
 
 def earlier_submission(token: str, raw_phone: str) -> Submission | None:
     """The submission this form already made, if this POST is a retry of it.
-    The phone must match too, so a leaked token shows no one else's receipt."""
+    The phone must match too, so a leaked token shows no one else's receipt.
+    Only its id is loaded: a receipt needs nothing else."""
     if not TOKEN_RE.fullmatch(token or ""):
-        return None
-    sub = Submission.objects.filter(client_token=token).select_related("case").first()
-    if sub is None:
         return None
     try:
         phone = validate_phone(raw_phone)
     except InvalidPhone:
         return None
-    return sub if sub.petitioners.filter(phone_index=index_field(phone)).exists() else None
+    # One query, no ORDER BY (the token is unique): the token, with this phone among its petitioners.
+    found = list(Submission.objects.filter(client_token=token, petitioners__phone_index=index_field(phone))
+                 .only("pk")[:1])
+    return found[0] if found else None
 
 
 def registration(form: PetitionForm, *, source: str) -> Registration:
@@ -136,7 +137,11 @@ def submit(form: PetitionForm, verification, *, source: str) -> Accepted:
                 if done is None:
                     raise PetitionRefused(sms.MSG_USED)
                 return Accepted(done, created=False)
-            sub = register_case(reg, actor=None, org=org)
+            # No need to look the token up again: a retry from the same phone was
+            # answered by earlier_submission, and a concurrent one waits on the
+            # code's row above. A token already used with another phone fails
+            # the unique insert, and the except below returns its submission.
+            sub = register_case(reg, actor=None, org=org, token_checked=True)
     except IntegrityError:
         # The same token registered by a concurrent request (PostgreSQL): that one is ours.
         done = Submission.objects.filter(client_token=token).first()

@@ -77,24 +77,32 @@ def first_exceeded(checks: list[tuple[str, str]], now: float | None = None) -> s
 
 def hit(scope: str, ident: str, now: float | None = None) -> int:
     """Count one more; returns the new count."""
-    lim = limit(scope)
-    key = _key(scope, ident, lim.seconds, now or time.time())
-    timeout = lim.seconds + 60
+    return hit_many([(scope, ident)], now)[0]
+
+
+def hit_many(hits: list[tuple[str, str]], now: float | None = None) -> list[int]:
+    """`hit` for several (scope, identity) pairs, in one round trip on Redis."""
+    now = now or time.time()
+    keyed = [(_key(scope, ident, limit(scope).seconds, now), limit(scope).seconds + 60) for scope, ident in hits]
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        # One round trip (Django's add + incr take four): create the counter with
-        # its expiry if it is missing, then increment, in one MULTI/EXEC.
-        raw = backend.make_and_validate_key(key)
-        pipe = backend._cache.get_client(raw, write=True).pipeline()
-        pipe.set(raw, 0, ex=timeout, nx=True)
-        pipe.incr(raw)
-        return int(pipe.execute()[1])
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
+        # One round trip (Django's add + incr take four per counter): create each
+        # counter with its expiry if it is missing, then increment, in one MULTI/EXEC.
+        raws = [backend.make_and_validate_key(key) for key, _ in keyed]
+        pipe = backend._cache.get_client(raws[0], write=True).pipeline()
+        for raw, (_, timeout) in zip(raws, keyed, strict=True):
+            pipe.set(raw, 0, ex=timeout, nx=True)
+            pipe.incr(raw)
+        return [int(n) for n in pipe.execute()[1::2]]
+    counts = []
+    for key, timeout in keyed:
+        cache.add(key, 0, timeout=timeout)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=timeout)
+            counts.append(1)
+    return counts
 
 
 def client_ip(request) -> str:

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from xinfang.lib.crypto import index_field
+from xinfang.lib.dbinsert import insert_parts
 from xinfang.lib.masking import mask_phone
+from xinfang.notifications.models import OutboxMessage
 from xinfang.notifications.outbox import queue_message
 
 from . import ratelimit
@@ -67,18 +69,47 @@ def send_code(phone: str, *, ip: str, now=None) -> Sent:
         wait = int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
         raise CodeError(f"验证码已发送，请{wait}秒后再重新获取", wait=wait)
     code = f"{secrets.randbelow(10**6):06d}"
-    with transaction.atomic():
-        v = PhoneVerification.objects.create(phone_index=idx, code_hash=_hash(phone, code), created_at=now,
-                                             expires_at=now + CODE_TTL)
-        queue_message(template="verification_code", recipient=phone, dedupe_key=f"portal-verify:{v.pk}",
-                      payload={"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)})
-    ratelimit.hit("sms_ip", ip)
-    ratelimit.hit("sms_phone", idx)
+    _save_with_message(
+        PhoneVerification(phone_index=idx, code_hash=_hash(phone, code), created_at=now, expires_at=now + CODE_TTL),
+        OutboxMessage(template="verification_code", recipient=phone, dedupe_key=DEDUPE_PREFIX, created_at=now,
+                      payload={"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}),
+    )
+    ratelimit.hit_many([("sms_ip", ip), ("sms_phone", idx)])
     message = f"验证码已发送至 {mask_phone(phone)}，{int(CODE_TTL.total_seconds() // 60)}分钟内有效"
     if getattr(settings, "PORTAL_SMS_ECHO", False) and settings.DEBUG:
         # Embedded demo only: there is no SMS gateway, so show the code on screen.
         message += f"（演示环境，验证码：{code}）"
     return Sent(message, int(RESEND_AFTER.total_seconds()))
+
+
+DEDUPE_PREFIX = "portal-verify:"  # + the verification's id
+
+
+def _save_with_message(v: PhoneVerification, msg: OutboxMessage) -> None:
+    """Save the code and queue its SMS (dedupe key: DEDUPE_PREFIX + the code's
+    id) atomically. On PostgreSQL that is one statement, the INSERTs joined by
+    a WITH, instead of BEGIN, INSERT, INSERT, COMMIT; elsewhere a transaction."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            v.save()
+            queue_message(template=msg.template, recipient=msg.recipient, dedupe_key=f"{DEDUPE_PREFIX}{v.pk}",
+                          payload=msg.payload, at=msg.created_at)
+        return
+    v_table, v_columns, v_values = insert_parts(v)
+    m_table, m_columns, m_values = insert_parts(msg)
+    placeholders = ["%s"] * len(m_columns)
+    placeholders[m_columns.index(connection.ops.quote_name("dedupe_key"))] = "%s || (SELECT id FROM v)::text"
+    # Tables and columns come from our models; every value is a parameter.
+    v_part = f"INSERT INTO {v_table} ({', '.join(v_columns)}) VALUES ({', '.join(['%s'] * len(v_columns))})"  # noqa: S608
+    m_part = f"INSERT INTO {m_table} ({', '.join(m_columns)}) VALUES ({', '.join(placeholders)})"  # noqa: S608
+    sql = f"WITH v AS ({v_part} RETURNING id) {m_part} RETURNING id, dedupe_key"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*v_values, *m_values])
+        msg.pk, key = cursor.fetchone()
+    v.pk = int(key.removeprefix(DEDUPE_PREFIX))
+    msg.dedupe_key = key
+    for saved in (v, msg):
+        saved._state.adding, saved._state.db = False, DEFAULT_DB_ALIAS
 
 
 def latest(phone: str) -> PhoneVerification | None:
@@ -111,15 +142,13 @@ def check_code(phone: str, code: str, *, token: str, now=None) -> PhoneVerificat
 
 def consume(v: PhoneVerification, *, token: str, now=None) -> bool:
     """Mark the code used by this client token, inside the caller's transaction.
-    Locks the row, so of two concurrent submissions only one consumes it; returns
+    One conditional UPDATE: it locks the row, so of two concurrent submissions
+    the second waits for the first to commit and then matches nothing. Returns
     False if it was already consumed (by this token: the caller finds that
     submission; by another: the caller refuses)."""
     now = now or timezone.now()
-    locked = PhoneVerification.objects.select_for_update().get(pk=v.pk)
-    if locked.consumed_at is not None:
-        return False
-    PhoneVerification.objects.filter(pk=v.pk).update(consumed_at=now, consumed_token=token)
-    return True
+    return PhoneVerification.objects.filter(pk=v.pk, consumed_at__isnull=True).update(
+        consumed_at=now, consumed_token=token) == 1
 
 
 def purge(*, now=None, keep=timedelta(days=1)) -> int:

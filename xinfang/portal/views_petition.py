@@ -8,18 +8,20 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.cases.attachments import ALLOWED_EXTENSIONS_TEXT
+from xinfang.cases.categories import second_level
 from xinfang.orgs.models import Region
 from xinfang.rules import clocks
 
 from . import access, challenge, ratelimit, sms
-from .forms import PetitionForm, category_groups, clean_mobile, region_root
+from .blank_form import blank_form_page
+from .forms import PetitionForm, clean_mobile, region_root
 from .petition import PetitionRefused, check, earlier_submission, online_source, submit
 
 
 def form_context(form: PetitionForm, **extra) -> dict:
     """Fresh challenges on every render: each is accepted once."""
     return {"form": form, "challenge": challenge.issue("petition"), "sms_challenge": challenge.issue("sms"),
-            "category_groups": category_groups(form.category_rows), "allowed_types": ALLOWED_EXTENSIONS_TEXT, **extra}
+            "category_groups": form.category_groups, "allowed_types": ALLOWED_EXTENSIONS_TEXT, **extra}
 
 
 def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[str | None, int]:
@@ -49,6 +51,9 @@ def petition(request):
         if token:
             return redirect("portal:receipt", token=token)
         return render(request, "portal/petition.html", form_context(form), status=status)
+    page = blank_form_page(request, form_context, second_level())
+    if page is not None:
+        return page
     return render(request, "portal/petition.html", form_context(PetitionForm()))
 
 

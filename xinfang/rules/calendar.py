@@ -4,6 +4,7 @@ The functions here are pure: they take a `Calendar` (date → kind, known years)
 so tests can build one by hand. `load_calendar()` is the one place that reads
 the database."""
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -87,13 +88,21 @@ def describe(info: Day) -> str:
 
 # --- the database snapshot -------------------------------------------------
 
+# How often a process asks the database whether the calendar changed. A change
+# made through the ORM in this process is seen at once (RulesConfig clears the
+# snapshot from the models' signals); one made by another process, or one rolled
+# back, within this many seconds.
+CHECK_EVERY = 5.0
+
 _cached: tuple[tuple, Calendar] | None = None
+_checked_at = 0.0
 
 
 def _fingerprint() -> tuple:
     """Changes whenever a calendar row is added, edited or deleted — in any
     process, and also when a transaction that changed rows rolls back. Two
-    aggregate queries over a few hundred rows: cheaper than being wrong."""
+    aggregate queries over a few hundred rows: cheap, but not free on every
+    registration, hence CHECK_EVERY."""
     from django.db.models import Count, Max
 
     from .models import CalendarYear, WorkCalendar
@@ -105,12 +114,17 @@ def _fingerprint() -> tuple:
 
 def load_calendar() -> Calendar:
     """The current calendar, rebuilt only when the rows changed."""
-    global _cached
+    global _cached, _checked_at
     from .models import CalendarYear, WorkCalendar
 
+    cached = _cached
+    now = time.monotonic()
+    if cached is not None and now - _checked_at < CHECK_EVERY:
+        return cached[1]
     fingerprint = _fingerprint()
-    if _cached is not None and _cached[0] == fingerprint:
-        return _cached[1]
+    if cached is not None and cached[0] == fingerprint:
+        _checked_at = now
+        return cached[1]
     kinds: dict[date, str] = {}
     names: dict[date, str] = {}
     for d, kind, name in WorkCalendar.objects.values_list("date", "kind", "name"):
@@ -118,10 +132,11 @@ def load_calendar() -> Calendar:
         names[d] = name
     known = frozenset(CalendarYear.objects.filter(is_complete=True).values_list("year", flat=True))
     calendar = Calendar(kinds=kinds, known_years=known, names=names)
-    _cached = (fingerprint, calendar)
+    _cached, _checked_at = (fingerprint, calendar), now
     return calendar
 
 
-def invalidate_calendar_cache() -> None:
+def invalidate_calendar_cache(**kwargs) -> None:
+    """Forget the snapshot (also a receiver of the calendar models' signals)."""
     global _cached
     _cached = None

@@ -112,15 +112,14 @@ def _amount(rule: Rule, amount: int | None) -> int:
     return amount
 
 
-def start_clock(case, kind: str, *, at: datetime, rule_set: str | None = None, amount: int | None = None) -> Clock:
-    """Start the `kind` clock of a case at `at`, under the case's rule set unless
-    given. `amount` sets the days where the assigner decides (交办报告) or
-    shortens a statutory limit; it may never lengthen one."""
+def new_clock(kind: str, *, at: datetime, rule_set: str, amount: int | None = None) -> Clock:
+    """The `kind` clock started at `at` under `rule_set`, due date computed, not
+    yet saved or attached to a case. `amount` sets the days where the assigner
+    decides (交办报告) or shortens a statutory limit; it may never lengthen one."""
     if kind == ClockKind.EXTEND:
         raise ClockError("延期不单独计时，请在办理期限上批准延期")
-    code = rule_set or case.rule_set
     try:
-        rule = get_rule(code, kind)
+        rule = get_rule(rule_set, kind)
     except RuleError as e:
         raise ClockError(str(e)) from None
     days = _amount(rule, amount)
@@ -128,15 +127,32 @@ def start_clock(case, kind: str, *, at: datetime, rule_set: str | None = None, a
     due = compute_due(at, days, rule.unit, load_calendar(), extend_if_day_off=rule.extend_if_day_off,
                       start_label=rule.start_event)
     intro = f"{rule.name}期限：{days}{UNIT_TEXT[rule.unit]}（{rule.article}）"
-    clock = Clock(case_id=case.pk, kind=kind, rule_set=code, article=rule.article, started_at=at,
+    clock = Clock(kind=kind, rule_set=rule_set, article=rule.article, started_at=at,
                   start_date=local_date(at), amount=days, unit=rule.unit, extend_if_day_off=rule.extend_if_day_off,
                   explanation=[intro, *due.explanation])
     _apply(clock, due)
+    return clock
+
+
+def insert_first_clock(case, clock: Clock) -> None:
+    """Save `new_clock`'s clock as the first of a case just created, whose
+    next_due_at the caller already set to `clock.due_at`: a new case has no
+    open clock to collide with, so no savepoint and no refresh."""
+    clock.case_id = case.pk
+    clock.save(force_insert=True)
+
+
+def start_clock(case, kind: str, *, at: datetime, rule_set: str | None = None, amount: int | None = None) -> Clock:
+    """Start the `kind` clock of a case at `at`, under the case's rule set unless
+    given. `amount` sets the days where the assigner decides (交办报告) or
+    shortens a statutory limit; it may never lengthen one."""
+    clock = new_clock(kind, at=at, rule_set=rule_set or case.rule_set, amount=amount)
+    clock.case_id = case.pk
     try:
         with transaction.atomic():
             clock.save()
     except IntegrityError:
-        raise ClockError(f"该信访事项已有正在计时的「{rule.name}」期限") from None
+        raise ClockError(f"该信访事项已有正在计时的「{get_rule(clock.rule_set, kind).name}」期限") from None
     refresh_next_due(case)
     return clock
 

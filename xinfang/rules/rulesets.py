@@ -13,6 +13,8 @@ petitioner's own statutory windows (复查/复核申请) cannot be changed local
 from dataclasses import dataclass, replace
 from datetime import date
 
+from xinfang.lib.memo import Memo
+
 from .deadlines import CALENDAR_DAYS, UNIT_TEXT, WORKING_DAYS
 
 R2022 = "《信访工作条例》"
@@ -116,6 +118,18 @@ OVERRIDABLE = {"amount", "unit", "extend_if_day_off", "article"}
 MAX_CONFIGURABLE_DAYS = 365
 
 
+def _load_local() -> tuple:
+    from .models import RuleSet
+
+    return tuple(RuleSet.objects.all())
+
+
+# Read on every registration and every clock started under a local rule set,
+# changed a few times a year: kept in this process (RulesConfig.ready clears it
+# when a rule set is saved here). Only read here, never handed out.
+_local_rule_sets: Memo[tuple] = Memo(_load_local, ttl=60.0)
+
+
 def get_rule(rule_set_code: str, clock_kind: str) -> Rule:
     if clock_kind not in RULES_2022:
         raise RuleError(f"没有「{clock_kind}」这种期限")
@@ -126,9 +140,7 @@ def rules_of(rule_set_code: str) -> dict[str, Rule]:
     """Every rule of a rule set, local overrides applied."""
     if rule_set_code in BUILTIN:
         return BUILTIN[rule_set_code]
-    from .models import RuleSet
-
-    local = RuleSet.objects.filter(code=rule_set_code).first()
+    local = next((rs for rs in _local_rule_sets.get() if rs.code == rule_set_code), None)
     if local is None:
         raise RuleError(f"没有代码为「{rule_set_code}」的规则")
     return apply_overrides(local.code, local.base, local.overrides)
@@ -203,11 +215,9 @@ def rule_set_for(region_code: str, on: date) -> str:
     """The rule set in force for a case registered on `on` in this region: the
     most local rule set covering the region and already in effect, else the
     national regulation in force that day. A case keeps it for life."""
-    from .models import RuleSet
-
     local = [
-        rs for rs in RuleSet.objects.filter(region__isnull=False).select_related("region")
-        if region_code.startswith(rs.region_id or "\uffff") and (rs.effective_from is None or rs.effective_from <= on)
+        rs for rs in _local_rule_sets.get() if rs.region_id is not None
+        and region_code.startswith(rs.region_id or "\uffff") and (rs.effective_from is None or rs.effective_from <= on)
     ]
     if local:
         return max(local, key=lambda rs: len(rs.region_id or "")).code

@@ -43,6 +43,9 @@ def seed_work_calendar(WorkCalendar, CalendarYear) -> int:  # noqa: N803 - model
                      notice=f"国务院办公厅关于{y}年部分节假日安排的通知（数据取自 chinese-calendar）")
         for y in years
     ])
+    from .calendar import invalidate_calendar_cache
+
+    invalidate_calendar_cache()  # bulk_create sends no signals
     return len(rows)
 
 

@@ -1,0 +1,48 @@
+"""INSERT … ON CONFLICT DO NOTHING for one model instance, telling whether the
+row went in.
+
+`get_or_create` and a save inside `atomic()` guard a unique constraint with a
+savepoint: four round trips (SELECT, SAVEPOINT, INSERT, RELEASE). This is one,
+with the same outcome, on PostgreSQL and on SQLite (≥ 3.35, for RETURNING).
+Unlike `bulk_create(ignore_conflicts=True)` it sets the primary key."""
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
+
+
+def insert_or_skip(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Insert `obj` unless that breaks a unique constraint. True (and `obj.pk`
+    set) if inserted; False if a conflicting row exists (obj is left unsaved).
+    Sends no signals, like bulk_create."""
+    meta = obj._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field or obj.pk is not None]
+    fields = [f for f in fields if not getattr(f, "generated", False)]
+    query = InsertQuery(type(obj), on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    obj.pk = row[0]
+    obj._state.adding = False
+    obj._state.db = using
+    return True
+
+
+def insert_parts(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list[str], list]:
+    """(quoted table, quoted columns, values ready for the database) of the
+    INSERT that saving the new `obj` would run: for the rare statement Django
+    cannot write, such as two INSERTs joined by a WITH on PostgreSQL."""
+    meta = obj._meta
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field or obj.pk is not None]
+    fields = [f for f in fields if not getattr(f, "generated", False)]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+    return quote(meta.db_table), [quote(f.column) for f in fields if f.column], values
