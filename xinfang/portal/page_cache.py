@@ -42,7 +42,7 @@ def render(request, template: str, signature: Hashable, context: Callable[[str],
             _pages.move_to_end(slot)
     if hit is None or now - hit[0] > TTL:
         # No request: nothing of this browser (session, user, messages) can get into the page.
-        html = render_to_string(template, {**context(KEY), "csrf_token": CSRF})
+        html: str = render_to_string(template, {**context(KEY), "csrf_token": CSRF})
         with _lock:
             _pages[slot] = (now, html)
             _pages.move_to_end(slot)

@@ -52,7 +52,7 @@ def find_case(query_code: str, last4: str, *, ip: str) -> Case:
     # The case (the fields its page needs, and the page cache's version) and its
     # petitioners' phones in one query; a case without petitioners cannot match.
     rows = list(Case.objects.raw(_find_sql(), [query_code])) if query_code else []
-    phones = [decrypt_field(row.petitioner_phone) if row.petitioner_phone else "" for row in rows]
+    phones = [decrypt_field(p) if (p := _col(row, "petitioner_phone")) else "" for row in rows]
     if not any(len(p) >= 4 and constant_time_compare(p[-4:], last4) for p in phones):
         ratelimit.hit("track_ip", ip)
         ratelimit.hit("track_code", query_code)
@@ -185,6 +185,11 @@ def evaluation_refusal(case: Case, at: datetime, known: PublicRecord | None = No
 # fields' own conversions: time zones, JSON, decryption): a cold page read seven
 # ORM queries whose compiling cost more than the queries and the page together.
 
+def _col(row, name: str):
+    """A column a raw() query adds beside the model's fields."""
+    return row.__dict__.get(name)
+
+
 def _t(model) -> str:
     return f'"{model._meta.db_table}"'
 
@@ -227,20 +232,20 @@ def public_record(case_id: int) -> tuple[Case, PublicRecord]:
     case = next(iter(Case.objects.raw(sql["case"], [case_id])))
     people = list(Petitioner.objects.raw(sql["petitioner"], [case_id]))
     name, phone = (mask_name(people[0].name), mask_phone(people[0].phone or "")) if people else ("匿名", "")
-    events = [PublicEvent(e.at, action_label(e.action), e.org_name or "", e.note)
+    events = [PublicEvent(e.at, action_label(e.action), _col(e, "org_name") or "", e.note)
               for e in CaseEvent.objects.raw(sql["events"], [case_id])]
     running = [PublicClock(c.kind, c.due_at, ClockKind(c.kind).label, c.due_date, c.state == "paused", c.article,
                            [str(x) for x in c.explanation])
                for c in Clock.objects.raw(sql["clocks"], [case_id])]
-    letters = [PublicLetter(x.kind, LetterKind(x.kind).label, x.org_name, x.signed_at, x.outcome_label, x.text,
+    letters = [PublicLetter(x.kind, LetterKind(x.kind).label, _col(x, "org_name"), x.signed_at, x.outcome_label, x.text,
                             x.legal_basis, x.rights_notice)
                for x in ReplyLetter.objects.raw(sql["letters"], [case_id])]
     notices = [{"label": NOTICE_LABELS.get(m.template, "告知"), "at": m.created_at, "sent": m.state == "sent"}
                for m in OutboxMessage.objects.raw(sql["notices"], [case_id])]
-    evaluations = [PublicEvaluation(e.get_target_display(), e.org_name, e.get_rating_display(), e.comment)
+    evaluations = [PublicEvaluation(e.get_target_display(), _col(e, "org_name"), e.get_rating_display(), e.comment)
                    for e in Evaluation.objects.raw(sql["evaluations"], [case_id])]
     record = PublicRecord(name, phone, events, running, letters, notices, evaluations,
-                          current_org=case.current_org_name or "", region=region_name(case.issue_region_id))
+                          current_org=_col(case, "current_org_name") or "", region=region_name(case.issue_region_id))
     return case, record
 
 

@@ -47,7 +47,7 @@ def case_sql(join: str = "", where: str = "c.id = %s", extra: str = "") -> str:
     """SELECT the page's fields of a case (alias c) with the version parts.
     Written out once per process: on the busiest public path the ORM's compile
     step cost twice what the query itself does."""
-    fields = ", ".join(f'c."{Case._meta.get_field(f).column}"' for f in PAGE_FIELDS)
+    fields = ", ".join(f'c."{Case._meta.get_field(f).column}"' for f in PAGE_FIELDS)  # type: ignore[union-attr]
     parts = ", ".join(f"{sql} AS {name}" for name, sql in _version_sql('c."id"').items())
     return f'SELECT {fields}, {parts}{extra} FROM "{Case._meta.db_table}" c {join} WHERE {where}'  # noqa: S608
 
