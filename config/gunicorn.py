@@ -5,6 +5,7 @@ once in the master before the workers fork, so each worker starts warm and the
 dictionaries' memory is shared copy-on-write. Sizes come from the environment;
 the defaults are what bench/portal_bench.py measured best on a 2-core machine."""
 
+import gc
 import os
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
@@ -22,3 +23,8 @@ def when_ready(server) -> None:
 
     index_text("预热")  # loads jieba and the user dictionary before the fork
     connections.close_all()  # no database socket may be shared by the forked workers
+    # Everything loaded so far lives as long as the workers: move it out of the
+    # garbage collector's sight, so full collections in the workers no longer walk
+    # jieba's dictionaries and Django's import graph (and their pages stay shared).
+    gc.collect()
+    gc.freeze()

@@ -155,5 +155,5 @@ def submitted(petitioner, orgs):
     from xinfang.cases.models import Case
 
     resp = petitioner.submit()
-    assert resp.status_code == 302, resp.content.decode()[:3000]
+    assert resp.status_code == 200 and "Content-Location" in resp, resp.content.decode()[:3000]
     return Case.objects.get()

@@ -34,11 +34,11 @@ def test_it_takes_a_short_petition_from_source_kiosk(at_kiosk, orgs):
     data["demands"] = ""
     resp = at_kiosk.submit(data)
 
-    assert resp.status_code == 302 and resp["Location"].startswith("/kiosk/receipt/")
+    assert resp.status_code == 200 and resp["Content-Location"].startswith("/kiosk/receipt/")
     sub = Submission.objects.select_related("case").get()
     assert (sub.channel, sub.online_source) == ("online", "kiosk")
     assert sub.case.title.startswith("我们小区的电梯已经停运三个月") and sub.case.registered_org == orgs["lx_bureau"]
-    html = at_kiosk.client.get(resp["Location"]).content.decode()
+    html = at_kiosk.client.get(resp["Content-Location"]).content.decode()
     assert sub.case.query_code in html and "打印回执" in html and 'class="kiosk"' in html
 
 

@@ -29,7 +29,8 @@ def test_it_registers_an_online_petition_with_the_code_from_the_outbox(petitione
 
     resp = petitioner.submit(code=code)
 
-    assert resp.status_code == 302 and resp["Location"].startswith("/petition/receipt/")
+    assert resp.status_code == 200 and resp["Content-Location"].startswith("/petition/receipt/")
+    assert 'data-testid="receipt"' in resp.content.decode()  # the answer is the receipt itself
     case = Case.objects.get()
     sub = Submission.objects.get()
     assert (case.channel, sub.online_source, case.registered_by, sub.registered_by) == ("online", "web", None, None)
@@ -41,8 +42,9 @@ def test_it_registers_an_online_petition_with_the_code_from_the_outbox(petitione
     v = PhoneVerification.objects.get()
     assert code not in v.code_hash and v.consumed_at is not None and v.consumed_token == sub.client_token
 
-    receipt = petitioner.client.get(resp["Location"])
+    receipt = petitioner.client.get(resp["Content-Location"])  # and it stays at its own address
     html = receipt.content.decode()
+    assert html.count(case.query_code) == resp.content.decode().count(case.query_code)
     due = Clock.objects.get(case=case, kind="dispose").due_date
     assert case.number in html and case.query_code in html and "请抄写或拍照保存" in html
     assert f"信访部门应在 {due:%Y-%m-%d} 前作出处理" in html
@@ -155,9 +157,10 @@ def test_it_makes_one_case_from_a_double_submit_or_a_retry(petitioner):
     first = petitioner.client.post("/petition/", data)
     second = petitioner.client.post("/petition/", data)  # double click / refresh / retry after a timeout
 
-    assert first.status_code == second.status_code == 302
+    assert first.status_code == second.status_code == 200
     assert Case.objects.count() == 1 and Submission.objects.count() == 1
-    assert petitioner.client.get(second["Location"]).status_code == 200
+    assert first["Content-Location"] == second["Content-Location"]  # the same receipt
+    assert petitioner.client.get(second["Content-Location"]).status_code == 200
 
 
 def test_it_makes_one_case_when_two_requests_race_past_the_first_check(petitioner):
@@ -191,7 +194,7 @@ def test_it_does_not_show_a_receipt_for_someone_elses_token(petitioner, client_f
 
 def test_it_opens_the_receipt_only_in_the_submitting_session(petitioner, client_factory):
     resp = petitioner.submit()
-    url = resp["Location"]
+    url = resp["Content-Location"]
     assert petitioner.client.get(url).status_code == 200
     assert client_factory().get(url).status_code == 404
     assert petitioner.client.get(url[:-5] + "xxxx/").status_code == 404
@@ -270,7 +273,7 @@ def test_it_limits_posts_per_ip_per_hour(petitioner, settings):
     assert resp.status_code == 429 and "提交过于频繁，请稍后再试" in resp.content.decode()
     assert not Case.objects.exists()
     # Another network is not affected.
-    assert petitioner.submit(code=code, REMOTE_ADDR="10.1.2.3").status_code == 302
+    assert petitioner.submit(code=code, REMOTE_ADDR="10.1.2.3").status_code == 200
 
 
 def test_it_limits_code_requests_per_ip(client, orgs, settings):
@@ -287,7 +290,7 @@ def test_it_shows_script_in_every_field_as_text(petitioner):
                                              address=payload, issue_address=payload))
     case = Case.objects.get()
     assert case.title == payload
-    receipt = petitioner.client.get(resp["Location"]).content.decode()
+    receipt = resp.content.decode()
     track = petitioner.client.post("/track/", {"query_code": case.query_code, "phone_last4": "5678"}, follow=True)
     for html in (receipt, track.content.decode()):
         assert "<script>alert(1)" not in html and "<img src=x" not in html

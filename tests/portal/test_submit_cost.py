@@ -73,7 +73,7 @@ def test_a_new_category_appears_on_the_form_and_is_accepted(client, orgs, catego
     html = client.get("/petition/").content.decode()
     assert f'<option value="{added.pk}">电梯加装</option>' in html
     resp = petitioner.submit()
-    assert resp.status_code == 302 and Case.objects.get().category == added
+    assert resp.status_code == 200 and Case.objects.get().category == added
 
 
 def test_a_bureau_switched_off_no_longer_receives(orgs):
@@ -96,7 +96,7 @@ def test_a_new_local_rule_set_applies_to_the_next_registration(orgs):
 @pytest.mark.django_db(transaction=True)
 def test_a_petition_post_stays_within_its_query_budget(client_factory, category, orgs):
     # The first petition loads the kept tables (categories, regions, bureaus, rule sets, calendar).
-    assert Petitioner(client_factory(), category).submit().status_code == 302
+    assert Petitioner(client_factory(), category).submit().status_code == 200
     second = Petitioner(client_factory(), category, phone="13912345678")
     data = second.form(id_number=valid_id(2))
     data["sms_code"] = second.get_code()
@@ -104,10 +104,11 @@ def test_a_petition_post_stays_within_its_query_budget(client_factory, category,
     with CaptureQueriesContext(connection) as queries:
         resp = second.client.post("/petition/", data)
 
-    assert resp.status_code == 302 and Case.objects.count() == 2
+    assert resp.status_code == 200 and Case.objects.count() == 2
     # 53 before the kept tables, ON CONFLICT inserts and the case written whole;
     # SQLite writes the case number with a second statement.
-    limit = 21 if connection.vendor == "postgresql" else 22
+    # One more since the answer is the receipt itself: its clock (the GET that read it is gone).
+    limit = 22 if connection.vendor == "postgresql" else 23
     assert len(queries) <= limit, "\n".join(q["sql"][:120] for q in queries.captured_queries)
 
 

@@ -107,14 +107,14 @@ def test_the_answer_is_the_case_page_with_its_own_address(client, submitted):
     assert submitted.number in client.get(url).content.decode()
 
 
-def test_tracking_keeps_no_server_session_and_no_personal_data_in_the_cookie(client, submitted):
+def test_tracking_keeps_no_server_session_and_no_personal_data_in_the_cookie(submitted, client_factory):
     from django.contrib.sessions.models import Session
     from django.core import signing
 
     from xinfang.portal.access import COOKIE, COOKIE_SALT
 
     Session.objects.all().delete()
-    resp = track(client, submitted)
+    resp = track(client_factory(), submitted)  # another browser than the one that submitted
     assert resp.status_code == 200 and not Session.objects.exists()
     assert "sessionid" not in resp.cookies
     morsel = resp.cookies[COOKIE]
@@ -134,10 +134,12 @@ def test_a_tampered_grants_cookie_opens_nothing(client, submitted):
     assert client.get(url).status_code == 404
 
 
-def test_asking_again_keeps_the_link_and_leaves_the_cookie_alone(client, submitted):
+def test_asking_again_keeps_the_link_and_leaves_the_cookie_alone(submitted, client_factory):
     from xinfang.portal.access import COOKIE
 
+    client = client_factory()
     first = track(client, submitted)
+    assert COOKIE in first.cookies
     again = track(client, submitted)
     assert again["Content-Location"] == first["Content-Location"]
     assert COOKIE not in again.cookies  # nothing new to remember

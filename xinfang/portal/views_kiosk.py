@@ -15,7 +15,7 @@ from xinfang.rules.rulesets import get_rule
 from . import access, page_cache
 from .forms import KioskPetitionForm, TrackForm
 from .track import public_case
-from .views_petition import form_context, handle_post, receipt_context
+from .views_petition import answer_with_receipt, form_context, handle_post, receipt_context
 from .views_track import answered, case_or_404, verify_query
 
 QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # Case.query_code's alphabet
@@ -39,9 +39,10 @@ def home(request):
 def petition(request):
     if request.method == "POST":
         form = KioskPetitionForm(request.POST)
-        token, status = handle_post(request, form, kiosk=True)
-        if token:
-            return redirect("portal:kiosk_receipt", token=token)
+        sub, status = handle_post(request, form, kiosk=True)
+        if sub is not None:
+            return answer_with_receipt(request, sub, url_name="portal:kiosk_receipt",
+                                       render_page=lambda ctx: kiosk_render(request, "receipt.html", ctx))
         return kiosk_render(request, "petition.html", form_context(form), status=status)
     return kiosk_render(request, "petition.html", form_context(KioskPetitionForm()))
 

@@ -2,13 +2,15 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.cases.attachments import ALLOWED_EXTENSIONS_TEXT
 from xinfang.cases.categories import second_level
+from xinfang.cases.models import Submission
 from xinfang.orgs.models import Region
 from xinfang.rules import clocks
 
@@ -16,6 +18,7 @@ from . import access, challenge, ratelimit, sms
 from .blank_form import blank_form_page
 from .forms import PetitionForm, clean_mobile, region_root
 from .petition import PetitionRefused, check, earlier_submission, online_source, submit
+from .views_track import answered
 
 
 def form_context(form: PetitionForm, **extra) -> dict:
@@ -24,12 +27,12 @@ def form_context(form: PetitionForm, **extra) -> dict:
             "category_groups": form.category_groups, "allowed_types": ALLOWED_EXTENSIONS_TEXT, **extra}
 
 
-def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[str | None, int]:
-    """Shared by the web and kiosk forms: (receipt token, 302), or (None, HTTP
+def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[Submission | None, int]:
+    """Shared by the web and kiosk forms: (the submission, 200), or (None, HTTP
     status) with the errors on the form."""
     earlier = earlier_submission(request.POST.get("client_token", ""), request.POST.get("phone", ""))
     if earlier is not None:  # a double click, a refresh, a retry after a timeout
-        return access.grant_receipt(request, earlier), 302
+        return earlier, 200
     try:
         verification = check(form, ip=ratelimit.client_ip(request))
         if verification is None:
@@ -39,7 +42,16 @@ def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[str | None
     except PetitionRefused as e:
         form.add_error(None, str(e))
         return None, e.status
-    return access.grant_receipt(request, accepted.submission), 302
+    return accepted.submission, 200
+
+
+def answer_with_receipt(request, sub: Submission, *, url_name: str, render_page) -> HttpResponse:
+    """The accepted form's answer is the receipt itself, as a tracking query's is
+    the case page (views_track.answered): one round trip fewer, and a refresh or a
+    retry of the POST finds the same submission and the same receipt. The
+    receipt's own address goes in Content-Location and the address bar."""
+    url = reverse(url_name, kwargs={"token": access.grant_receipt(request, sub)})
+    return answered(render_page({**receipt_context_for(request, sub), "page_url": url}), url)
 
 
 @login_not_required
@@ -47,9 +59,10 @@ def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[str | None
 def petition(request):
     if request.method == "POST":
         form = PetitionForm(request.POST, request.FILES)
-        token, status = handle_post(request, form, kiosk=False)
-        if token:
-            return redirect("portal:receipt", token=token)
+        sub, status = handle_post(request, form, kiosk=False)
+        if sub is not None:
+            return answer_with_receipt(request, sub, url_name="portal:receipt",
+                                       render_page=lambda ctx: render(request, "portal/receipt.html", ctx))
         return render(request, "portal/petition.html", form_context(form), status=status)
     page = blank_form_page(request, form_context, second_level())
     if page is not None:
@@ -87,6 +100,10 @@ def receipt_context(request, token: str) -> dict:
     sub = access.receipt_submission(request, token)
     if sub is None:
         raise Http404("回执已失效")
+    return receipt_context_for(request, sub)
+
+
+def receipt_context_for(request, sub: Submission) -> dict:
     case = sub.case
     running = list(clocks.running_clocks(case))
     first = next((c for c in running if c.kind in ("dispose", "accept")), running[0] if running else None)
