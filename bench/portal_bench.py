@@ -47,14 +47,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # with this bench's config/gunicorn.py and bench/portal_settings.py + portal_urls.py copied in).
 SERVER_ROOT = Path(os.environ.get("BENCH_PORTAL_SERVER_ROOT", ROOT))
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-WORKERS = int(os.environ.get("BENCH_PORTAL_WORKERS", 4))
+WORKERS = int(os.environ.get("BENCH_PORTAL_WORKERS", (os.cpu_count() or 1) + 1))  # as config/gunicorn.py
 WORKER_CLASS = os.environ.get("BENCH_PORTAL_CLASS", "gthread")  # picked by the sweep (BENCH_PORTAL_SWEEP=1)
-THREADS = int(os.environ.get("BENCH_PORTAL_THREADS", 4))
+THREADS = int(os.environ.get("BENCH_PORTAL_THREADS", 2))
 RUNS = int(os.environ.get("BENCH_PORTAL_RUNS", 3))
 SECONDS = float(os.environ.get("BENCH_PORTAL_SECONDS", 15))
 CONNS = int(os.environ.get("BENCH_PORTAL_CONNS", 8))  # wrk threads = connections
 WARM_PAIRS = int(os.environ.get("BENCH_PORTAL_WARM_PAIRS", 200))  # few cases, asked again and again: cache hits
-COLD_PAIRS = int(os.environ.get("BENCH_PORTAL_COLD_PAIRS", 4000))  # each case about once: the cache rarely helps
+COLD_PAIRS = int(os.environ.get("BENCH_PORTAL_COLD_PAIRS", 20000))  # each case about once: the cache rarely helps
 SUBMIT_PROCS, SUBMIT_THREADS = 4, 4    # 16 clients
 POW_BITS = os.environ.get("BENCH_PORTAL_POW_BITS", "8")
 PER_IP = 18  # submissions per source address (limits: 20 per IP per hour for SMS codes and for posts)
@@ -615,7 +615,8 @@ def server(workers: int, kind: str, threads: int):
 def sweep(pairs: list) -> None:
     """Worker models side by side on the baseline and tracking (short runs)."""
     print("\n-- gunicorn worker models (tracking and the empty view; 10 s each) --")
-    configs = [(2, "sync", 1), (4, "sync", 1), (6, "sync", 1), (2, "gthread", 4), (4, "gthread", 4), (3, "gthread", 2)]
+    configs = [(2, "sync", 1), (4, "sync", 1), (6, "sync", 1), (2, "gthread", 4), (4, "gthread", 4), (3, "gthread", 2),
+               (3, "gthread", 1), (4, "gthread", 2)]
     for workers, kind, threads in configs:
         port, proc = server(workers, kind, threads)
         meter = CpuMeter(proc)
@@ -631,6 +632,18 @@ def sweep(pairs: list) -> None:
         print(f"  {label:<28} empty view {base['rate']:7.0f} req/s | tracking {t['rate']:6.1f} q/s"
               f" p50 {med(t['q']):6.1f} ms p95 {pct(t['q'], 0.95) if t['q'] else float('nan'):6.1f} ms"
               f" server CPU {server_ms:.1f} ms/q errors {t['err']} | load {load()}")
+
+
+def forget_pages() -> None:
+    """The cached case parts of the public pages (xinfang.portal.track_cache) in the bench's Redis."""
+    import redis
+
+    from xinfang.portal.track_cache import PREFIX
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"*{PREFIX}*", count=5000))
+    for i in range(0, len(keys), 5000):
+        client.delete(*keys[i:i + 5000])
 
 
 def forget_limits() -> None:
@@ -702,6 +715,7 @@ def run() -> None:
             at = load()
             b = metered(baseline, port, SECONDS, CONNS)
             t = metered(tracking, port, pairs, SECONDS, CONNS)
+            forget_pages()  # cold means cold: no case part left in Redis from an earlier run
             tc = metered(tracking, port, cold_pairs, SECONDS, CONNS)
             s = metered(submissions, port, SECONDS, category, region)
             runs.append((b, t, s))
