@@ -21,7 +21,7 @@ from xinfang.lib.masking import mask_name, mask_phone
 from xinfang.notifications.models import OutboxMessage
 from xinfang.orgs.models import Org, Region
 from xinfang.rules import clocks
-from xinfang.rules.kinds import ClockKind
+from xinfang.rules.kinds import OPEN_STATES, ClockKind
 from xinfang.rules.models import Clock
 
 from . import ratelimit, track_cache
@@ -197,6 +197,7 @@ def _t(model) -> str:
 @functools.cache
 def _record_sql() -> dict[str, str]:
     org = _t(Org)
+    open_states = ", ".join(f"'{state}'" for state in OPEN_STATES)  # clocks.running_clocks' states
     # Our own table names; the case id is a parameter.
     return {
         "case": f"SELECT c.id, c.number, c.title, c.content, c.demands, c.registered_at, c.issue_region_id,"  # noqa: S608
@@ -207,7 +208,7 @@ def _record_sql() -> dict[str, str]:
         "events": f"SELECT e.id, e.at, e.action, e.note, o.name AS org_name FROM {_t(CaseEvent)} e"  # noqa: S608
                   f" LEFT JOIN {org} o ON o.id = e.org_id WHERE e.case_id = %s AND e.is_public ORDER BY e.at, e.id",
         "clocks": f"SELECT k.id, k.kind, k.due_at, k.due_date, k.state, k.article, k.explanation FROM {_t(Clock)} k"  # noqa: S608
-                  f" WHERE k.case_id = %s AND k.state IN ('running', 'paused') ORDER BY k.due_at",
+                  f" WHERE k.case_id = %s AND k.state IN ({open_states}) ORDER BY k.due_at",
         "letters": f"SELECT x.id, x.kind, x.signed_at, x.outcome, x.text, x.legal_basis, x.rights_notice,"  # noqa: S608
                    f" o.name AS org_name FROM {_t(ReplyLetter)} x JOIN {org} o ON o.id = x.org_id"
                    f" WHERE x.case_id = %s AND x.signed_at IS NOT NULL ORDER BY x.signed_at, x.id",
