@@ -175,8 +175,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Django's database sessions, one statement per write (xinfang/lib/sessions).
-SESSION_ENGINE = "xinfang.lib.sessions.db"
+# Staff sessions in the database (the public pages keep none: xinfang/portal/access.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -194,7 +194,7 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"] = {"BACKEND": "xinfang.portal.redis_cache.RedisCache",  # Django's, one client per pool
                          "LOCATION": os.environ["REDIS_URL"]}
     # Sessions read from the shared cache, written through to the database (kept across a Redis restart).
-    SESSION_ENGINE = "xinfang.lib.sessions.cached_db"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,
