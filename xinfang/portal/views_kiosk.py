@@ -3,7 +3,6 @@ shorter form, read-only progress, and a reset (JS after 90 s idle, or the
 button) that forgets whatever the last person looked at."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,11 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from xinfang.rules.rulesets import get_rule
 
-from . import access, page_cache
+from . import access
 from .forms import KioskPetitionForm, TrackForm
 from .track import public_case
 from .views_petition import answer_with_receipt, form_context, handle_post, receipt_context
-from .views_track import answered, case_or_404, verify_query
+from .views_track import answered, case_or_404, keyed_page, verify_query
 
 QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # Case.query_code's alphabet
 
@@ -80,10 +79,8 @@ def case_page(request, key: str, case_row) -> HttpResponse:
     def context(k: str) -> dict:
         return {"view": view, "idle_seconds": idle, "page_url": reverse("portal:kiosk_case", kwargs={"key": k})}
 
-    if len(messages.get_messages(request)):
-        return kiosk_render(request, "case.html", context(key))
-    return HttpResponse(page_cache.render(request, "portal/kiosk/case.html", (view.page_signature(), idle), context,
-                                          key=key))
+    return keyed_page(request, "portal/kiosk/case.html", key, (view.page_signature(), idle), context,
+                      full=lambda ctx: kiosk_render(request, "case.html", ctx))
 
 
 # The steps a petitioner meets, with the rule each clock comes from.

@@ -7,6 +7,8 @@ costs half. The page's own address (/track/<key>/, good only in this browser)
 comes in Content-Location, and the page puts it in the address bar
 (history.replaceState), so a refresh or a bookmark reads the page with GET."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -80,10 +82,19 @@ def render_case(request, key: str, *, case=None, evaluation=None, review=None, s
         return {"key": k, "view": view, "page_url": reverse("portal:track_case", kwargs={"key": k}),
                 "evaluation_form": ev, "review_form": rv}
 
-    if evaluation is None and review is None and not len(messages.get_messages(request)):
-        html = page_cache.render(request, "portal/track_case.html", view.page_signature(), context, key=key)
-        return HttpResponse(html, status=status)
+    if evaluation is None and review is None:  # a form with errors is this visitor's alone
+        return keyed_page(request, "portal/track_case.html", key, view.page_signature(), context,
+                          full=lambda ctx: render(request, "portal/track_case.html", ctx, status=status))
     return render(request, "portal/track_case.html", context(key), status=status)
+
+
+def keyed_page(request, template: str, key: str, slot, context: Callable[[str], dict], *, full) -> HttpResponse:
+    """A case page whose only per-browser parts are its key and the CSRF token:
+    from the page cache when it can be, else `full(context(key))`."""
+    if page_cache.usable(request):
+        html = page_cache.render(request, template, slot, lambda: context(page_cache.KEY), {"key": lambda: key})
+        return HttpResponse(html)
+    return full(context(key))
 
 
 @login_not_required
