@@ -322,3 +322,30 @@ def test_it_purges_old_codes(petitioner):
     PhoneVerification.objects.update(created_at=timezone.now() - timedelta(days=2))
     call_command("purge_verifications")
     assert not PhoneVerification.objects.exists()
+
+
+def test_receipts_of_one_org_share_one_rendering_and_show_only_their_own_values(orgs, category, client_factory):
+    """The receipt answering a submission comes from the page cache: one
+    rendering per org and rule article, each answer with its own case's number,
+    query code, time and due date, and no marker left in it."""
+    from tests.portal.conftest import Petitioner
+    from xinfang.portal import page_cache
+
+    page_cache.clear()
+    answers = []
+    for i, phone in enumerate(["13812345678", "13912345670"], start=1):
+        p = Petitioner(client_factory(), category, phone=phone)
+        resp = p.submit(p.form(id_number=valid_id(i), name=["张三", "李四"][i - 1]))
+        assert resp.status_code == 200
+        answers.append(resp.content.decode())
+    receipts = [k for k in page_cache._pages if k[0] == "portal/receipt.html"]
+    assert len(receipts) == 1  # one rendering served both
+    cases = list(Case.objects.order_by("pk"))
+    assert len(cases) == 2
+    for case, html, other in zip(cases, answers, reversed(cases), strict=True):
+        due = Clock.objects.get(case=case, kind="dispose").due_date
+        received = timezone.localtime(case.submissions.get().received_at)
+        assert case.number in html and case.query_code in html and f"{received:%Y-%m-%d %H:%M}" in html
+        assert f"信访部门应在 {due:%Y-%m-%d} 前作出处理" in html and "梁溪区信访局" in html
+        assert other.number not in html and other.query_code not in html
+        assert page_cache.mark("") not in html  # every marker filled in

@@ -252,6 +252,7 @@ def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = F
         )
         special.on_register(case, reg, org=org, actor=actor, event=event, lead_phone=_lead_phone(people, reg))
         notify_submission_received(case, sub, is_new_case=True)
+        sub.first_clock = clock
         return sub
 
 

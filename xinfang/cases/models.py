@@ -3,12 +3,16 @@ the append-only timeline. Status is only ever written together with an event
 (see actions.py); nothing here changes it on its own."""
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 
 from xinfang.lib.fields import EncryptedTextField
 from xinfang.orgs.models import Org, Region
+
+if TYPE_CHECKING:
+    from xinfang.rules.models import Clock
 
 
 class Channel(models.TextChoices):
@@ -231,6 +235,10 @@ class CaseOrg(models.Model):
 
 class Submission(models.Model):
     """One contact through one channel. A repeat is a submission on an existing case."""
+
+    # Not a column: register_case leaves the new case's first clock here, for the
+    # receipt that answers the submission (portal.receipt) to quote without a query.
+    first_clock: "Clock | None" = None
 
     case = models.ForeignKey(Case, verbose_name="信访事项", on_delete=models.PROTECT, related_name="submissions")
     channel = models.CharField("信访形式", max_length=10, choices=Channel.choices)

@@ -305,6 +305,11 @@ class Planner:
                                                   "office"]))
             marks.append((length - sign, ["draft_reply", 0, None, letter, "office"]))
             marks.append((length, ["reply", 0, None, {}, "office"]))
+            # Delegation is only possible while handling (accepted): never after
+            # the first draft, which short handlings with a returned draft reach early.
+            first_draft = min(offset for offset, step in marks if step[0] == "draft_reply")
+            marks = [(first_draft * 0.5, step) if step[0] == "delegate" and offset >= first_draft else (offset, step)
+                     for offset, step in marks]
         marks.sort(key=lambda m: m[0])
         last = 0.0
         for offset, step in marks:

@@ -27,7 +27,7 @@ def on_submission(sender, *, case: Case, submission: Submission, is_new_case: bo
     now = timezone.now()
     flags = []
     if is_new_case:
-        transaction.on_commit(partial(_enqueue_matching, case.pk))
+        enqueue_matching(case.pk)
         # A new case is as registration left it, in memory: ask the database
         # only if it can be flagged (most online petitions: neither query).
         if case.is_level_skipping:
@@ -45,7 +45,17 @@ def on_submission(sender, *, case: Case, submission: Submission, is_new_case: bo
     raise_flags(flags, now=now)
 
 
-def _enqueue_matching(case_id: int) -> None:
+def enqueue_matching(case_id: int) -> None:
+    """Have the worker look for similar texts once this transaction commits.
+    The database backend's task row is written in this very transaction: the
+    worker can only see it once the case is committed (and never if it rolls
+    back), and the citizen's request saves a commit of its own. A backend that
+    may run the task at once (the tests' immediate one) waits for the commit."""
+    from django_tasks_db import DatabaseBackend
+
     from .tasks import match_new_case
 
-    match_new_case.enqueue(case_id)
+    if isinstance(match_new_case.get_backend(), DatabaseBackend):
+        match_new_case.enqueue(case_id)
+    else:
+        transaction.on_commit(partial(match_new_case.enqueue, case_id))

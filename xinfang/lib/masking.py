@@ -66,6 +66,7 @@ def mask_id_number(id_number: str) -> str:
 
 
 _FIXED_CANONICAL_RE = re.compile(r"(0\d{2,3})-(\d{7,8})")
+_CANONICAL_MOBILE_RE = re.compile(r"1\d{10}")
 
 
 def _mask_subscriber(digits: str) -> str:
@@ -82,8 +83,9 @@ def mask_phone(number: str) -> str:
     value = (number or "").strip()
     if not value:
         return ""
-    with contextlib.suppress(InvalidPhone):  # unrecognised input is masked as is
-        value = validate_phone(value)
+    if not _CANONICAL_MOBILE_RE.fullmatch(value):  # canonical already: parsing would return it unchanged
+        with contextlib.suppress(InvalidPhone):  # unrecognised input is masked as is
+            value = validate_phone(value)
     fixed = _FIXED_CANONICAL_RE.fullmatch(value)
     if fixed:
         return f"{fixed.group(1)}-{_mask_subscriber(fixed.group(2))}"

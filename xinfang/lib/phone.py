@@ -24,7 +24,7 @@ import unicodedata
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
-__all__ = ["InvalidPhone", "is_mobile", "validate_phone"]
+__all__ = ["InvalidPhone", "canonical_is_mobile", "is_mobile", "validate_phone"]
 
 _REGION = "CN"
 _COUNTRY_CODE = 86
@@ -117,4 +117,10 @@ def is_mobile(number: str) -> bool:
         canonical = validate_phone(number)
     except InvalidPhone:
         return False
+    return canonical_is_mobile(canonical)
+
+
+def canonical_is_mobile(canonical: str) -> bool:
+    """For what ``validate_phone`` returned: its mobile form is 11 digits from 1
+    (a fixed line has a dash). No second parse of a number just validated."""
     return len(canonical) == 11 and canonical.startswith("1")

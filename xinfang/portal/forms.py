@@ -18,7 +18,7 @@ from xinfang.cases.forms import MultipleFileField
 from xinfang.cases.models import Category, Purpose
 from xinfang.cases.models_procedure import Rating
 from xinfang.lib.idcard import InvalidIdNumber, validate_id_number
-from xinfang.lib.phone import InvalidPhone, is_mobile, validate_phone
+from xinfang.lib.phone import InvalidPhone, canonical_is_mobile, validate_phone
 from xinfang.orgs import cached
 from xinfang.orgs.models import Region
 
@@ -130,7 +130,7 @@ def clean_mobile(raw: str) -> str:
         phone = validate_phone(raw)
     except InvalidPhone as e:
         raise ValidationError(str(e)) from None
-    if not is_mobile(phone):
+    if not canonical_is_mobile(phone):
         raise ValidationError("请填写本人的手机号码，用于接收验证码和办理告知")
     return phone
 

@@ -52,7 +52,7 @@ def render(request: HttpRequest, template: str, slot: Hashable, context: Callabl
            values: dict[str, Callable[[], str]]) -> str:
     """The page for this request. `context()` builds the template's context with
     `mark(name)` in place of each of `values`' names; `slot` must name everything
-    else the page depends on. The CSRF token is always filled in."""
+    else the page depends on. The CSRF token is filled in where the page shows one."""
     key = (template, slot)
     now = time.monotonic()
     with _lock:
@@ -66,7 +66,7 @@ def render(request: HttpRequest, template: str, slot: Hashable, context: Callabl
         # No request: nothing of this visitor (session, user, messages) can get into the page.
         html = render_to_string(template, {**context(), "csrf_token": CSRF})
         parts = re.split("(" + "|".join(names) + ")", html)
-        missing = set(names.values()) - {names[p] for p in parts[1::2]}
+        missing = set(values) - {names[p] for p in parts[1::2]}
         if missing:
             raise RuntimeError(f"{template} no longer shows {sorted(missing)}")
         hit = (now, [p if i % 2 == 0 else names[p] for i, p in enumerate(parts)])
@@ -75,7 +75,9 @@ def render(request: HttpRequest, template: str, slot: Hashable, context: Callabl
             _pages.move_to_end(key)
             while len(_pages) > SIZE:
                 _pages.popitem(last=False)
-    fill = {name: make() for name, make in values.items()} | {"csrf": get_token(request)}
+    fill = {name: make() for name, make in values.items()}
+    if "csrf" in hit[1][1::2]:  # a page with a form (asking for the token sets the CSRF cookie)
+        fill["csrf"] = get_token(request)
     return "".join(p if i % 2 == 0 else fill[p] for i, p in enumerate(hit[1]))
 
 

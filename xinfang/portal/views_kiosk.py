@@ -13,16 +13,20 @@ from xinfang.rules.rulesets import get_rule
 
 from . import access
 from .forms import KioskPetitionForm, TrackForm
+from .receipt import answer_with_receipt
 from .track import public_case
-from .views_petition import answer_with_receipt, form_context, handle_post, receipt_context
+from .views_petition import form_context, handle_post, receipt_context
 from .views_track import answered, case_or_404, keyed_page, verify_query
 
 QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # Case.query_code's alphabet
 
 
+def kiosk_context() -> dict:
+    return {"idle_seconds": int(getattr(settings, "PORTAL_KIOSK_IDLE_SECONDS", 90))}
+
+
 def kiosk_render(request, template: str, context: dict | None = None, status: int = 200):
-    context = {"idle_seconds": int(getattr(settings, "PORTAL_KIOSK_IDLE_SECONDS", 90)), **(context or {})}
-    return render(request, f"portal/kiosk/{template}", context, status=status)
+    return render(request, f"portal/kiosk/{template}", {**kiosk_context(), **(context or {})}, status=status)
 
 
 @login_not_required
@@ -41,7 +45,7 @@ def petition(request):
         sub, status = handle_post(request, form, kiosk=True)
         if sub is not None:
             return answer_with_receipt(request, sub, url_name="portal:kiosk_receipt",
-                                       render_page=lambda ctx: kiosk_render(request, "receipt.html", ctx))
+                                       template="portal/kiosk/receipt.html", extra=kiosk_context())
         return kiosk_render(request, "petition.html", form_context(form), status=status)
     return kiosk_render(request, "petition.html", form_context(KioskPetitionForm()))
 

@@ -2,9 +2,8 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,13 +11,12 @@ from xinfang.cases.attachments import ALLOWED_EXTENSIONS_TEXT
 from xinfang.cases.categories import second_level
 from xinfang.cases.models import Submission
 from xinfang.orgs.models import Region
-from xinfang.rules import clocks
 
 from . import access, challenge, ratelimit, sms
 from .blank_form import blank_form_page
 from .forms import PetitionForm, clean_mobile, region_root
 from .petition import PetitionRefused, check, earlier_submission, online_source, submit
-from .views_track import answered
+from .receipt import answer_with_receipt, receipt_context_for
 
 
 def form_context(form: PetitionForm, **extra) -> dict:
@@ -45,15 +43,6 @@ def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[Submission
     return accepted.submission, 200
 
 
-def answer_with_receipt(request, sub: Submission, *, url_name: str, render_page) -> HttpResponse:
-    """The accepted form's answer is the receipt itself, as a tracking query's is
-    the case page (views_track.answered): one round trip fewer, and a refresh or a
-    retry of the POST finds the same submission and the same receipt. The
-    receipt's own address goes in Content-Location and the address bar."""
-    url = reverse(url_name, kwargs={"token": access.grant_receipt(request, sub)})
-    return answered(render_page({**receipt_context_for(request, sub), "page_url": url}), url)
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def petition(request):
@@ -61,8 +50,7 @@ def petition(request):
         form = PetitionForm(request.POST, request.FILES)
         sub, status = handle_post(request, form, kiosk=False)
         if sub is not None:
-            return answer_with_receipt(request, sub, url_name="portal:receipt",
-                                       render_page=lambda ctx: render(request, "portal/receipt.html", ctx))
+            return answer_with_receipt(request, sub, url_name="portal:receipt", template="portal/receipt.html")
         return render(request, "portal/petition.html", form_context(form), status=status)
     page = blank_form_page(request, form_context, second_level())
     if page is not None:
@@ -101,13 +89,6 @@ def receipt_context(request, token: str) -> dict:
     if sub is None:
         raise Http404("回执已失效")
     return receipt_context_for(request, sub)
-
-
-def receipt_context_for(request, sub: Submission) -> dict:
-    case = sub.case
-    running = list(clocks.running_clocks(case))
-    first = next((c for c in running if c.kind in ("dispose", "accept")), running[0] if running else None)
-    return {"case": case, "submission": sub, "clock": first, "track_key": access.grant_case(request, case)}
 
 
 @login_not_required
