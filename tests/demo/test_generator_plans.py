@@ -13,13 +13,19 @@ BUREAU = OrgInfo(1, "梁溪区信访局", "bureau", "320213", "3202", "320213", 
 STREET = OrgInfo(3, "崇安寺街道办事处", "government", "320213021", "320213", "320213", 2, False)
 
 
+# Seeds whose draws once put the delegation between a first draft and its
+# return (a short handling, the draft returned once): found by a search over
+# 600,000 seeds, and the reason a million-case load stopped at case ~156,000.
+ONCE_BROKEN = [289662, 315413]
+
+
 def test_delegation_always_comes_before_the_first_draft():
     planner = Planner({o.id: o for o in (HANDLER, BUREAU, STREET)}, None, None)
     route = Route(t0=0, status="replied", reg_org=BUREAU, handler=HANDLER, channel_label="来信", purpose="claim",
                   title="小区电梯停运", top="CJ", window_bureau=BUREAU, delegate_to=STREET)
     delegate_from = BY_NAME["delegate"].sources
     delegated = 0
-    for seed in range(20000):
+    for seed in [*ONCE_BROKEN, *range(20000)]:
         out: list = []
         planner._handling(random.Random(seed), route, out, until_reply=True)
         names = [step[0] for step in out]
