@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from xinfang.lib.crypto import index_field
-from xinfang.lib.dbinsert import insert_or_skip
+from xinfang.lib.dbinsert import upsert
 from xinfang.lib.text import index_text
 from xinfang.orgs.models import Org, Region
 from xinfang.rules import clocks
@@ -77,39 +77,54 @@ class Registration:
 
 
 def find_or_create_petitioner(data: PetitionerData) -> Petitioner:
-    """The same person is one row: matched by ID number, else by phone and name."""
-    found = None
+    """The same person is one row: matched by ID number, else by phone and name.
+    What we learn fills in the row; nothing given blanks out what we knew."""
     if data.id_number:
-        found = Petitioner.objects.filter(id_number_index=index_field(data.id_number)).first()
-    elif data.phone:
+        return _upsert_by_id_number(data)
+    found = None
+    if data.phone:
         found = (
             Petitioner.objects.filter(phone_index=index_field(data.phone), name=data.name).order_by("id").first()
         )
     if found is None:
-        person = Petitioner(name=data.name, gender=data.gender)
-        for attr in ("id_number", "phone", "address", "gender"):
-            if getattr(data, attr):
-                setattr(person, attr, getattr(data, attr))
-        person.set_indexes()
-        if not person.id_number_index:
-            person.save()  # no ID number: nothing unique to collide on
-            return person
-        if insert_or_skip(person):
-            return person
-        # Someone registered the same ID number a moment ago: that row is the person.
-        return Petitioner.objects.get(id_number_index=person.id_number_index)
-    # Fill in what we learn; never blank out what we knew.
+        person = _new_person(data)
+        person.save()  # no ID number: nothing unique to collide on
+        return person
     changed = []
-    for attr in ("id_number", "phone", "address", "gender"):
+    for attr in ("phone", "address", "gender"):
         value = getattr(data, attr)
         if value and getattr(found, attr) != value:
             setattr(found, attr, value)
             changed.append(attr)
     if changed:
-        # The row was found by this ID number (or has none): the update cannot
-        # collide with another person's, so it needs no savepoint.
         found.save(update_fields=[*changed, "id_number_index", "phone_index"])
     return found
+
+
+def _new_person(data: PetitionerData) -> Petitioner:
+    person = Petitioner(name=data.name, gender=data.gender)
+    for attr in ("id_number", "phone", "address", "gender"):
+        if getattr(data, attr):
+            setattr(person, attr, getattr(data, attr))
+    person.set_indexes()
+    return person
+
+
+def _upsert_by_id_number(data: PetitionerData) -> Petitioner:
+    """One statement whether the person is new or known (and no race when two
+    registrars type the same ID number at once). A known person keeps the name
+    first registered and any detail not given this time."""
+    person = _new_person(data)
+    given = [attr for attr in ("phone", "address", "gender") if getattr(data, attr)]
+    update = ["id_number", *given, *(["phone_index"] if data.phone else [])]
+    pk, name, phone = upsert(person, unique="id_number_index", partial=True, update=update,
+                             returning=["id", "name", "phone"])
+    person.pk, person.name = pk, name
+    if not data.phone and phone:  # known before: the phone on record (the outbox texts it)
+        person.phone = Petitioner._meta.get_field("phone").from_db_value(phone, None, None)
+        person.set_indexes()
+    person._state.adding, person._state.db = False, "default"
+    return person
 
 
 def earlier_cases_of(id_number: str = "", phone: str = ""):

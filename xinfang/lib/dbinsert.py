@@ -46,3 +46,32 @@ def insert_parts(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, lis
     fields = [f for f in fields if not getattr(f, "generated", False)]
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
     return quote(meta.db_table), [quote(f.column) for f in fields if f.column], values
+
+
+def upsert(obj: Model, *, unique: str, partial: bool, update: list[str], returning: list[str],
+           using: str = DEFAULT_DB_ALIAS) -> tuple:
+    """INSERT `obj`, or where that breaks the unique constraint on the field
+    `unique`, UPDATE the row there with `obj`'s values of the fields in `update`;
+    return the row's values of the fields in `returning`, as the database has
+    them after the statement (raw: no from_db conversion).
+
+    One statement instead of a SELECT and then an INSERT or an UPDATE, and no
+    race between them, on PostgreSQL and on SQLite (≥ 3.35). `partial`: the
+    constraint only covers non-empty values (`condition=~Q(field="")`); the
+    statement repeats that condition, so the database finds the index."""
+    meta = obj._meta
+    connection = connections[using]
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    table, columns, values = insert_parts(obj, using=using)
+    target = f"({column(unique)})" + (f" WHERE (NOT ({column(unique)} = ''))" if partial else "")
+    sets = ", ".join(f"{column(f)} = EXCLUDED.{column(f)}" for f in update)
+    # Table and columns come from the model; every value is a parameter.
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+           f" ON CONFLICT {target} DO UPDATE SET {sets} RETURNING {', '.join(column(f) for f in returning)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone()
