@@ -30,3 +30,35 @@ def test_queuing_takes_one_statement_and_a_repeat_returns_the_first():
     again = queue_message(template="registered", recipient="13812345678", dedupe_key="event:1:registered")
     assert again.pk == msg.pk and again.payload == {"number": "320213-2026-000001"}
     assert OutboxMessage.objects.count() == 1
+
+
+def test_upsert_inserts_then_updates_only_the_named_fields_in_one_statement():
+    """The same ID number twice: one row, the second statement changed only the
+    fields it was told to, and both returned the row as stored."""
+    from tests.conftest import valid_id
+    from xinfang.cases.actions import PetitionerData, find_or_create_petitioner
+    from xinfang.cases.models import Petitioner
+    from xinfang.lib.dbinsert import upsert
+
+    first = Petitioner(name="张三", id_number=valid_id(1), phone="13812345678", address="中山路1号", gender="M")
+    first.set_indexes()
+    with CaptureQueriesContext(connection) as queries:
+        pk, name = upsert(first, unique="id_number_index", partial=True, update=["phone"], returning=["id", "name"])
+    assert len(queries) == 1 and name == "张三"
+    second = Petitioner(name="张叁", id_number=valid_id(1), phone="13912345678", address="", gender="M")
+    second.set_indexes()
+    again, name = upsert(second, unique="id_number_index", partial=True, update=["phone", "phone_index"],
+                         returning=["id", "name"])
+    assert again == pk and name == "张三"  # the name first registered stays
+    row = Petitioner.objects.get()
+    assert (row.phone, row.address) == ("13912345678", "中山路1号")  # phone learnt, address kept
+
+    # Through registration: nothing given blanks out what was known; the phone on record comes back.
+    known = find_or_create_petitioner(PetitionerData(name="张三", id_number=valid_id(1)))
+    assert known.pk == pk and known.phone == "13912345678"
+    row.refresh_from_db()
+    assert (row.phone, row.address, Petitioner.objects.count()) == ("13912345678", "中山路1号", 1)
+    # People without an ID number never collide with each other (the constraint is partial).
+    a = find_or_create_petitioner(PetitionerData(name="李四", phone="13700000001"))
+    b = find_or_create_petitioner(PetitionerData(name="王五", phone="13700000001"))
+    assert a.pk != b.pk and Petitioner.objects.count() == 3
