@@ -64,16 +64,17 @@ def send_code(phone: str, *, ip: str, now=None) -> Sent:
     problem = ratelimit.first_exceeded([("sms_ip", ip), ("sms_phone", idx)])
     if problem:
         raise CodeError(problem)
-    last = PhoneVerification.objects.filter(phone_index=idx).order_by("-created_at").first()
-    if last is not None and now - last.created_at < RESEND_AFTER:
-        wait = int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
-        raise CodeError(f"验证码已发送，请{wait}秒后再重新获取", wait=wait)
     code = f"{secrets.randbelow(10**6):06d}"
-    _save_with_message(
+    saved = _save_with_message(
         PhoneVerification(phone_index=idx, code_hash=_hash(phone, code), created_at=now, expires_at=now + CODE_TTL),
         OutboxMessage(template="verification_code", recipient=phone, dedupe_key=DEDUPE_PREFIX, created_at=now,
                       payload={"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}),
     )
+    if not saved:  # one was sent less than RESEND_AFTER ago
+        last = PhoneVerification.objects.filter(phone_index=idx).order_by("-created_at").first()
+        elapsed = now - last.created_at if last is not None else RESEND_AFTER
+        wait = max(int((RESEND_AFTER - elapsed).total_seconds()) + 1, 1)
+        raise CodeError(f"验证码已发送，请{wait}秒后再重新获取", wait=wait)
     ratelimit.hit_many([("sms_ip", ip), ("sms_phone", idx)])
     message = f"验证码已发送至 {mask_phone(phone)}，{int(CODE_TTL.total_seconds() // 60)}分钟内有效"
     if getattr(settings, "PORTAL_SMS_ECHO", False) and settings.DEBUG:
@@ -85,31 +86,46 @@ def send_code(phone: str, *, ip: str, now=None) -> Sent:
 DEDUPE_PREFIX = "portal-verify:"  # + the verification's id
 
 
-def _save_with_message(v: PhoneVerification, msg: OutboxMessage) -> None:
+def _recently_sent(v: PhoneVerification) -> bool:
+    return PhoneVerification.objects.filter(phone_index=v.phone_index,
+                                            created_at__gt=v.created_at - RESEND_AFTER).exists()
+
+
+def _save_with_message(v: PhoneVerification, msg: OutboxMessage) -> bool:
     """Save the code and queue its SMS (dedupe key: DEDUPE_PREFIX + the code's
-    id) atomically. On PostgreSQL that is one statement, the INSERTs joined by
-    a WITH, instead of BEGIN, INSERT, INSERT, COMMIT; elsewhere a transaction."""
+    id) atomically, unless a code went to the same phone less than RESEND_AFTER
+    before `v`; False then, and nothing saved. On PostgreSQL that is one
+    statement, the check and the INSERTs joined by a WITH, instead of SELECT,
+    BEGIN, INSERT, INSERT, COMMIT; elsewhere a transaction."""
     if connection.vendor != "postgresql":
         with transaction.atomic():
+            if _recently_sent(v):
+                return False
             v.save()
             queue_message(template=msg.template, recipient=msg.recipient, dedupe_key=f"{DEDUPE_PREFIX}{v.pk}",
                           payload=msg.payload, at=msg.created_at)
-        return
+        return True
     v_table, v_columns, v_values = insert_parts(v)
     m_table, m_columns, m_values = insert_parts(msg)
-    placeholders = ["%s"] * len(m_columns)
-    placeholders[m_columns.index(connection.ops.quote_name("dedupe_key"))] = "%s || (SELECT id FROM v)::text"
+    m_selects = ["%s"] * len(m_columns)
+    m_selects[m_columns.index(connection.ops.quote_name("dedupe_key"))] = "%s || v.id::text"
     # Tables and columns come from our models; every value is a parameter.
-    v_part = f"INSERT INTO {v_table} ({', '.join(v_columns)}) VALUES ({', '.join(['%s'] * len(v_columns))})"  # noqa: S608
-    m_part = f"INSERT INTO {m_table} ({', '.join(m_columns)}) VALUES ({', '.join(placeholders)})"  # noqa: S608
-    sql = f"WITH v AS ({v_part} RETURNING id) {m_part} RETURNING id, dedupe_key"
+    recent = (f"SELECT 1 FROM {v_table} WHERE phone_index = %s AND created_at > %s")  # noqa: S608
+    v_part = (f"INSERT INTO {v_table} ({', '.join(v_columns)}) SELECT {', '.join(['%s'] * len(v_columns))}"  # noqa: S608
+              f" WHERE NOT EXISTS ({recent}) RETURNING id")
+    m_part = f"INSERT INTO {m_table} ({', '.join(m_columns)}) SELECT {', '.join(m_selects)} FROM v"  # noqa: S608
+    sql = f"WITH v AS ({v_part}) {m_part} RETURNING id, dedupe_key"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*v_values, *m_values])
-        msg.pk, key = cursor.fetchone()
+        cursor.execute(sql, [*v_values, v.phone_index, v.created_at - RESEND_AFTER, *m_values])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    msg.pk, key = row
     v.pk = int(key.removeprefix(DEDUPE_PREFIX))
     msg.dedupe_key = key
     for saved in (v, msg):
         saved._state.adding, saved._state.db = False, DEFAULT_DB_ALIAS
+    return True
 
 
 def latest(phone: str) -> PhoneVerification | None:
