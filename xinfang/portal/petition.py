@@ -11,11 +11,11 @@ and then finds the submission it made: one case, never two."""
 import re
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from xinfang.cases.actions import PetitionerData, Registration, register_case
-from xinfang.cases.models import AttachmentKind, Channel, OnlineSource, Submission
+from xinfang.cases.models import AttachmentKind, Channel, OnlineSource, Petitioner, Submission
 from xinfang.cases.special import bureaus_covering
 from xinfang.lib.crypto import index_field
 from xinfang.lib.idcard import gender_of
@@ -73,10 +73,19 @@ def earlier_submission(token: str, raw_phone: str) -> Submission | None:
         phone = validate_phone(raw_phone)
     except InvalidPhone:
         return None
-    # One query, no ORDER BY (the token is unique): the token, with this phone among its petitioners.
-    found = list(Submission.objects.filter(client_token=token, petitioners__phone_index=index_field(phone))
-                 .only("pk")[:1])
-    return found[0] if found else None
+    # The token (unique), with this phone among its petitioners. Written out: the
+    # ORM spent longer building this join than the database spends running it.
+    with connection.cursor() as cursor:
+        cursor.execute(_EARLIER_SQL, [token, index_field(phone)])
+        row = cursor.fetchone()
+    return Submission.from_db(DEFAULT_DB_ALIAS, ["id"], [row[0]]) if row else None
+
+
+_EARLIER_SQL = (
+    f"SELECT s.id FROM {Submission._meta.db_table} s"  # noqa: S608 - table names from the models
+    f" JOIN {Submission.petitioners.through._meta.db_table} sp ON sp.submission_id = s.id"
+    f" JOIN {Petitioner._meta.db_table} p ON p.id = sp.petitioner_id"
+    " WHERE s.client_token = %s AND p.phone_index = %s LIMIT 1")
 
 
 def registration(form: PetitionForm, *, source: str) -> Registration:
