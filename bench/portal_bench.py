@@ -55,7 +55,8 @@ SECONDS = float(os.environ.get("BENCH_PORTAL_SECONDS", 15))
 CONNS = int(os.environ.get("BENCH_PORTAL_CONNS", 8))  # wrk threads = connections
 WARM_PAIRS = int(os.environ.get("BENCH_PORTAL_WARM_PAIRS", 200))  # few cases, asked again and again: cache hits
 COLD_PAIRS = int(os.environ.get("BENCH_PORTAL_COLD_PAIRS", 20000))  # each case about once: the cache rarely helps
-SUBMIT_PROCS, SUBMIT_THREADS = 4, 4    # 16 clients
+SUBMIT_PROCS = 4
+SUBMIT_THREADS = int(os.environ.get("BENCH_PORTAL_SUBMIT_THREADS", 4))  # per process: 16 clients
 POW_BITS = os.environ.get("BENCH_PORTAL_POW_BITS", "8")
 PER_IP = 18  # submissions per source address (limits: 20 per IP per hour for SMS codes and for posts)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
