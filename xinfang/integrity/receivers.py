@@ -1,5 +1,5 @@
 """What integrity does when a submission arrives (inside the registering
-transaction, in its own savepoint — see cases.signals).
+transaction, in a savepoint — see cases.signals).
 
 The cheap checks (level skipping, group size, a repeat submission back within
 90 days of a reply) run here. Looking for similar earlier texts costs a
