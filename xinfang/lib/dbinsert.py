@@ -63,8 +63,10 @@ def upsert(obj: Model, *, unique: str, partial: bool, update: list[str], returni
     connection = connections[using]
     quote = connection.ops.quote_name
 
+    columns_by_name = {f.name: f.column for f in meta.concrete_fields if f.column}
+
     def column(name: str) -> str:
-        return quote(meta.get_field(name).column)
+        return quote(columns_by_name[name])
 
     table, columns, values = insert_parts(obj, using=using)
     target = f"({column(unique)})" + (f" WHERE (NOT ({column(unique)} = ''))" if partial else "")
