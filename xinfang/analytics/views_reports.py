@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.jobs.enqueue import enqueue_with_transaction
 from xinfang.orgs.access import case_seats, region_scopes
 from xinfang.orgs.models import Region
 
@@ -76,7 +77,7 @@ def request_report(request):
             kind=kind, period=period, scope_region_id=region_code,
             defaults={"org_id": seat.org_id, "requested_by": request.user})
         if created:
-            transaction.on_commit(lambda: build_report.enqueue(report.pk))
+            enqueue_with_transaction(build_report, report.pk)
     if created:
         messages.success(request, f"已开始生成《{report.title}》")
     else:

@@ -9,12 +9,10 @@ waits for it, and the candidates appear on the case page seconds later."""
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
 from django.utils import timezone
 
 from xinfang.cases.models import Case, Submission
+from xinfang.jobs.enqueue import enqueue_with_transaction
 
 from .case_rules import group_size, level_skipping, repeat_visit_skips_level
 from .conf import setting
@@ -27,7 +25,9 @@ def on_submission(sender, *, case: Case, submission: Submission, is_new_case: bo
     now = timezone.now()
     flags = []
     if is_new_case:
-        enqueue_matching(case.pk)
+        from .tasks import match_new_case
+
+        enqueue_with_transaction(match_new_case, case.pk)
         # A new case is as registration left it, in memory: ask the database
         # only if it can be flagged (most online petitions: neither query).
         if case.is_level_skipping:
@@ -43,19 +43,3 @@ def on_submission(sender, *, case: Case, submission: Submission, is_new_case: bo
     if maybe_group:
         flags += group_size(now, now, now, case_ids=[case.pk])
     raise_flags(flags, now=now)
-
-
-def enqueue_matching(case_id: int) -> None:
-    """Have the worker look for similar texts once this transaction commits.
-    The database backend's task row is written in this very transaction: the
-    worker can only see it once the case is committed (and never if it rolls
-    back), and the citizen's request saves a commit of its own. A backend that
-    may run the task at once (the tests' immediate one) waits for the commit."""
-    from django_tasks_db import DatabaseBackend
-
-    from .tasks import match_new_case
-
-    if isinstance(match_new_case.get_backend(), DatabaseBackend):
-        match_new_case.enqueue(case_id)
-    else:
-        transaction.on_commit(partial(match_new_case.enqueue, case_id))
