@@ -9,6 +9,18 @@ from xinfang.cases.signals import submission_received
 pytestmark = pytest.mark.django_db
 
 
+def register_letter_with(receivers, client, registrar, registration_post):
+    """Register one letter with these receivers connected (in this order)."""
+    for receiver in receivers:
+        submission_received.connect(receiver, weak=False)
+    try:
+        client.force_login(registrar)
+        return client.post("/cases/new/letter/", registration_post("letter"))
+    finally:
+        for receiver in receivers:
+            submission_received.disconnect(receiver)
+
+
 def test_receivers_see_new_cases_and_a_failing_one_is_skipped(client, lx_registrar, registration_post):
     seen = []
 
@@ -20,14 +32,7 @@ def test_receivers_see_new_cases_and_a_failing_one_is_skipped(client, lx_registr
         Case.objects.filter(pk=case.pk).update(title="被回滚的修改")
         raise RuntimeError("analysis failed")
 
-    submission_received.connect(bad, weak=False)
-    submission_received.connect(good, weak=False)
-    try:
-        client.force_login(lx_registrar)
-        resp = client.post("/cases/new/letter/", registration_post("letter"))
-    finally:
-        submission_received.disconnect(bad)
-        submission_received.disconnect(good)
+    resp = register_letter_with([bad, good], client, lx_registrar, registration_post)
     assert resp.status_code == 302
     case = Case.objects.get()
     assert seen == [(case.pk, case.submissions.get().pk, True)]
@@ -49,14 +54,7 @@ def test_a_receiver_before_a_failing_one_writes_once(client, lx_registrar, regis
     def bad(case, **kwargs):
         raise RuntimeError("analysis failed")
 
-    submission_received.connect(first, weak=False)
-    submission_received.connect(bad, weak=False)
-    try:
-        client.force_login(lx_registrar)
-        resp = client.post("/cases/new/letter/", registration_post("letter"))
-    finally:
-        submission_received.disconnect(first)
-        submission_received.disconnect(bad)
+    resp = register_letter_with([first, bad], client, lx_registrar, registration_post)
     assert resp.status_code == 302
     case = Case.objects.get()
     assert calls == [case.pk, case.pk]  # once with the others, once alone

@@ -4,7 +4,7 @@ event with it; views and the API call these and nothing else."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -123,7 +123,7 @@ def _upsert_by_id_number(data: PetitionerData) -> Petitioner:
     if not data.phone and phone:  # known before: the phone on record (the outbox texts it)
         person.phone = Petitioner._meta.get_field("phone").from_db_value(phone, None, None)
         person.set_indexes()
-    person._state.adding, person._state.db = False, "default"
+    person._state.adding, person._state.db = False, DEFAULT_DB_ALIAS
     return person
 
 

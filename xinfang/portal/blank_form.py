@@ -12,11 +12,6 @@ from . import challenge, page_cache
 from .forms import PetitionForm
 
 TEMPLATE = "portal/petition.html"
-VALUES = {
-    "challenge": lambda: challenge.issue("petition"),
-    "sms_challenge": lambda: challenge.issue("sms"),
-    "client_token": lambda: uuid.uuid4().hex,
-}
 
 
 def blank_form_page(request: HttpRequest, context_for, version: object) -> HttpResponse | None:
@@ -31,4 +26,6 @@ def blank_form_page(request: HttpRequest, context_for, version: object) -> HttpR
         return context_for(form, challenge=page_cache.mark("challenge"),
                            sms_challenge=page_cache.mark("sms_challenge"))
 
-    return HttpResponse(page_cache.render(request, TEMPLATE, version, context, VALUES))
+    values = {"challenge": challenge.issue("petition"), "sms_challenge": challenge.issue("sms"),
+              "client_token": uuid.uuid4().hex}
+    return HttpResponse(page_cache.render(request, TEMPLATE, version, context, values))

@@ -18,7 +18,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -49,10 +49,11 @@ def usable(request: HttpRequest) -> bool:
 
 
 def render(request: HttpRequest, template: str, slot: Hashable, context: Callable[[], dict],
-           values: dict[str, Callable[[], str]]) -> str:
+           values: Mapping[str, str]) -> str:
     """The page for this request. `context()` builds the template's context with
-    `mark(name)` in place of each of `values`' names; `slot` must name everything
-    else the page depends on. The CSRF token is filled in where the page shows one."""
+    `mark(name)` in place of each of `values`' names; `values` are this response's,
+    ready for HTML (escaped). `slot` must name everything else the page depends
+    on. The CSRF token is filled in where the page shows one."""
     key = (template, slot)
     now = time.monotonic()
     with _lock:
@@ -75,7 +76,7 @@ def render(request: HttpRequest, template: str, slot: Hashable, context: Callabl
             _pages.move_to_end(key)
             while len(_pages) > SIZE:
                 _pages.popitem(last=False)
-    fill = {name: make() for name, make in values.items()}
+    fill = dict(values)
     if "csrf" in hit[1][1::2]:  # a page with a form (asking for the token sets the CSRF cookie)
         fill["csrf"] = get_token(request)
     return "".join(p if i % 2 == 0 else fill[p] for i, p in enumerate(hit[1]))

@@ -6,7 +6,7 @@ is the same for every case of one receiving org and rule article, bar six
 values, so it comes from the page cache (page_cache) with those six filled in,
 as the tracking pages do."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -53,10 +53,6 @@ def receipt_context_for(request: HttpRequest, sub: Submission) -> dict:
     return {"receipt": receipt_for(sub), "track_key": access.grant_case(request, sub.case)}
 
 
-def _returning(value: str):
-    return lambda: value
-
-
 # The values that differ between receipts of one org and article (the page cache's markers).
 _VARYING = ("number", "query_code", "received", "due")
 
@@ -73,10 +69,9 @@ def answer_with_receipt(request: HttpRequest, sub: Submission, *, url_name: str,
         return answered(render(request, template, context), url)
     receipt: Receipt = context["receipt"]
     varying = [f for f in _VARYING if getattr(receipt, f)]  # no due date: no line to put one in
-    marked = Receipt(**{f: page_cache.mark(f) if f in varying else getattr(receipt, f)
-                        for f in Receipt.__dataclass_fields__})
-    values = {f: _returning(escape(getattr(receipt, f))) for f in varying}
-    values |= {"key": lambda: context["track_key"], "page_url": lambda: escape(url)}
+    marked = replace(receipt, **{f: page_cache.mark(f) for f in varying})
+    values = {f: escape(getattr(receipt, f)) for f in varying}
+    values |= {"key": context["track_key"], "page_url": escape(url)}
     # Whether a due date shows at all is part of the page's shape, not a value.
     slot = ("receipt", receipt.org_name, receipt.article, bool(receipt.due), tuple(sorted((extra or {}).items())))
     html = page_cache.render(request, template, slot, lambda: {

@@ -71,7 +71,7 @@ def send_code(phone: str, *, ip: str, now=None) -> Sent:
                       payload={"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}),
     )
     if not saved:  # one was sent less than RESEND_AFTER ago
-        last = PhoneVerification.objects.filter(phone_index=idx).order_by("-created_at").first()
+        last = latest(phone)
         elapsed = now - last.created_at if last is not None else RESEND_AFTER
         wait = max(int((RESEND_AFTER - elapsed).total_seconds()) + 1, 1)
         raise CodeError(f"验证码已发送，请{wait}秒后再重新获取", wait=wait)

@@ -92,7 +92,7 @@ def keyed_page(request, template: str, key: str, slot, context: Callable[[str], 
     """A case page whose only per-browser parts are its key and the CSRF token:
     from the page cache when it can be, else `full(context(key))`."""
     if page_cache.usable(request):
-        html = page_cache.render(request, template, slot, lambda: context(page_cache.KEY), {"key": lambda: key})
+        html = page_cache.render(request, template, slot, lambda: context(page_cache.KEY), {"key": key})
         return HttpResponse(html)
     return full(context(key))
 
