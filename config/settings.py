@@ -46,7 +46,10 @@ if os.environ.get("PYTEST_VERSION"):
     SECRET_KEY = SECRET_KEY or "dev-insecure-secret-key-do-not-use-in-production"
     FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or "00112233445566778899aabbccddeeff"
 if not SECRET_KEY or not FIELD_ENCRYPTION_KEY:
-    raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY 和 FIELD_ENCRYPTION_KEY 环境变量")
+    raise ImproperlyConfigured(
+        "生产环境必须设置 SECRET_KEY 和 FIELD_ENCRYPTION_KEY 环境变量。"
+        " SECRET_KEY and FIELD_ENCRYPTION_KEY are not set: `make env` writes a .env with fresh keys"
+        " (`make run` does it first), or set them as .env.example shows.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
