@@ -20,25 +20,31 @@ from xinfang.cases.models import Case, CaseEvent
 from xinfang.notifications.models import OutboxMessage
 
 TTL = 300  # seconds
-PREFIX = "portal:case:v3"  # bump when PublicRecord (xinfang.portal.track) changes shape
+PREFIX = "portal:case:v4"  # bump when PublicRecord (xinfang.portal.track) changes shape
 
 # What the page needs of the case row when its case part comes from the cache:
 # the status and version, and the orgs by id (loaded if the page shows them).
 PAGE_FIELDS = ("id", "number", "status", "updated_at", "current_org_id", "registered_org_id", "issue_region_id")
-PARTS = ("v_event", "v_notices", "v_outbox", "v_sent")
+PARTS = ("v_event", "v_outbox")
 
 
 def _version_sql(case_id_sql: str) -> dict[str, str]:
-    """The version's parts: index lookups by case_id, portable to SQLite.
-    `case_id_sql` names the case id column of the query's main table."""
+    """The version's parts, portable to SQLite. `case_id_sql` names the case id
+    column of the query's main table.
+
+    Each part reads the case's own rows through the case_id index. `MAX(id + 0)`,
+    not `MAX(id)`: for a bare MAX(id) PostgreSQL may walk the primary key
+    backwards from the newest row of the whole table until it meets one of this
+    case, which costs more the older the case and the bigger the table (4 ms on
+    a 1M-case database with only 41,000 outbox rows). The outbox's three figures
+    (notices, newest message, messages sent) come from one pass over its rows."""
     events, outbox = CaseEvent._meta.db_table, OutboxMessage._meta.db_table
     # Our own table names; nothing from the request.
     return {
-        "v_event": f"(SELECT MAX(id) FROM {events} WHERE case_id = {case_id_sql})",  # noqa: S608
-        "v_notices": f"(SELECT COUNT(*) FROM {outbox} WHERE case_id = {case_id_sql} "  # noqa: S608
-                     "AND template <> 'verification_code')",
-        "v_outbox": f"(SELECT MAX(id) FROM {outbox} WHERE case_id = {case_id_sql})",  # noqa: S608
-        "v_sent": f"(SELECT COUNT(*) FROM {outbox} WHERE case_id = {case_id_sql} AND state = 'sent')",  # noqa: S608
+        "v_event": f"(SELECT MAX(id + 0) FROM {events} WHERE case_id = {case_id_sql})",  # noqa: S608
+        "v_outbox": f"(SELECT SUM(CASE WHEN template <> 'verification_code' THEN 1 ELSE 0 END) || ':'"  # noqa: S608
+                    f" || MAX(id + 0) || ':' || SUM(CASE WHEN state = 'sent' THEN 1 ELSE 0 END)"
+                    f" FROM {outbox} WHERE case_id = {case_id_sql})",
     }
 
 
