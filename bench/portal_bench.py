@@ -58,6 +58,8 @@ COLD_PAIRS = int(os.environ.get("BENCH_PORTAL_COLD_PAIRS", 20000))  # each case 
 SUBMIT_PROCS = 4
 SUBMIT_THREADS = int(os.environ.get("BENCH_PORTAL_SUBMIT_THREADS", 4))  # per process: 16 clients
 POW_BITS = os.environ.get("BENCH_PORTAL_POW_BITS", "8")
+# Which phases to run (comma-separated), for working on one of them: all by default.
+PHASES = set(os.environ.get("BENCH_PORTAL_PHASES", "empty,warm,cold,submit,county").split(","))
 PER_IP = 18  # submissions per source address (limits: 20 per IP per hour for SMS codes and for posts)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 SERVER_CPUS = os.environ.get("BENCH_PORTAL_SERVER_CPUS", "")  # e.g. "0-1": taskset for gunicorn
@@ -703,7 +705,7 @@ def run() -> None:
     print(f"submissions: {SUBMIT_PROCS * SUBMIT_THREADS} Python clients, whole flow each (form, SMS code, PoW, POST →"
           f" receipt), a unique phone and ID number each, a fresh source address every {PER_IP}; issue regions drawn"
           f" from the {len(city)} streets of {len(counties)} counties, then all in {one_county[0]} (one number counter)")
-    runs, colds, ones = [], [], []
+    results: list[dict] = []
     meter = CpuMeter(proc)
     b = Browser(port)  # the warm set is warm from the first run on: one query for each case
     for code, last4, _ in pairs:
@@ -721,56 +723,75 @@ def run() -> None:
     try:
         for i in range(RUNS):
             at = load()
-            b = metered(baseline, port, SECONDS, CONNS)
-            t = metered(tracking, port, pairs, SECONDS, CONNS)
-            forget_pages()  # cold means cold: no case part left in Redis from an earlier run
-            tc = metered(tracking, port, cold_pairs, SECONDS, CONNS)
-            s = metered(submissions, port, SECONDS, category, city)
-            s1 = metered(submissions, port, SECONDS, category, one_county)
-            runs.append((b, t, s))
-            ones.append(s1)
-            colds.append(tc)
+            b = metered(baseline, port, SECONDS, CONNS) if "empty" in PHASES else None
+            t = metered(tracking, port, pairs, SECONDS, CONNS) if "warm" in PHASES else None
+            tc = None
+            if "cold" in PHASES:
+                forget_pages()  # cold means cold: no case part left in Redis from an earlier run
+                tc = metered(tracking, port, cold_pairs, SECONDS, CONNS)
+            s = metered(submissions, port, SECONDS, category, city) if "submit" in PHASES else None
+            s1 = metered(submissions, port, SECONDS, category, one_county) if "county" in PHASES else None
+            results.append({"empty": b, "warm": t, "cold": tc, "submit": s, "county": s1})
             print(f"\nrun {i + 1}  (load average {at})")
-            print(f"  {'empty view (stack ceiling, wrk)':<46} {b['rate']:9.1f}/s   p50 {b['p50']:7.1f} ms"
-                  f"   p99 {b['p99']:7.1f} ms   errors {b['errors']}")
-            print(cpu_line(b["cpu"], b["n"], "empty-view request"))
-            print(line("tracking queries (POST → case page)", t["rate"], t["q"]))
-            print(f"  tracking ok {t['ok']}, errors {t['err']} {t['kinds'] or ''};"
-                  f" ratio to the empty view {t['rate'] / b['rate']:.2f}")
-            print(cpu_line(t["cpu"], t["ok"], "tracking query"))
-            print(line(f"tracking, {len(cold_pairs)} cases (mostly cache misses)", tc["rate"], tc["q"]))
-            print(f"  tracking ok {tc['ok']}, errors {tc['err']} {tc['kinds'] or ''}")
-            print(cpu_line(tc["cpu"], tc["ok"], "tracking query (cold)"))
-            print(line("full submissions (whole flow, client incl.)", s["rate"], s["flow_ms"]))
-            print(line("  POST /petition/ (final POST → receipt)", None, s["post_ms"]))
-            print(line("  POST /petition/sms-code/", None, s["sms_ms"]))
-            c = s["check"]
-            same = c["ok"] == c["submissions"] == c["distinct_cases"] == c["numbers"] and not c["provisional"]
-            print(f"  submissions ok {c['ok']}, throttled {s.get('throttled', 0)}, errors {s.get('err', 0)}"
-                  f" {s['errors'] or ''}; check: {c['submissions']} stored with our tokens, {c['distinct_cases']}"
-                  f" distinct cases, {c['numbers']} distinct numbers, {c['provisional']} provisional"
-                  f" → {'OK, each exactly once' if same else 'MISMATCH'}")
-            print(cpu_line(s["cpu"], s.get("ok", 0), "submission"))
-            print(line("full submissions, all in one county", s1["rate"], s1["flow_ms"]))
-            print(line("  POST /petition/ (final POST → receipt)", None, s1["post_ms"]))
-            c1 = s1["check"]
-            print(f"  submissions ok {c1['ok']}, errors {s1.get('err', 0)} {s1['errors'] or ''}; check: {c1['submissions']}"
-                  f" stored, {c1['distinct_cases']} distinct cases, {c1['numbers']} distinct numbers")
-            print(cpu_line(s1["cpu"], s1.get("ok", 0), "submission"))
+            if b:
+                print(f"  {'empty view (stack ceiling, wrk)':<46} {b['rate']:9.1f}/s   p50 {b['p50']:7.1f} ms"
+                      f"   p99 {b['p99']:7.1f} ms   errors {b['errors']}")
+                print(cpu_line(b["cpu"], b["n"], "empty-view request"))
+            if t:
+                print(line("tracking queries (POST → case page)", t["rate"], t["q"]))
+                ratio = f"; ratio to the empty view {t['rate'] / b['rate']:.2f}" if b else ""
+                print(f"  tracking ok {t['ok']}, errors {t['err']} {t['kinds'] or ''}{ratio}")
+                print(cpu_line(t["cpu"], t["ok"], "tracking query"))
+            if tc:
+                print(line(f"tracking, {len(cold_pairs)} cases (mostly cache misses)", tc["rate"], tc["q"]))
+                print(f"  tracking ok {tc['ok']}, errors {tc['err']} {tc['kinds'] or ''}")
+                print(cpu_line(tc["cpu"], tc["ok"], "tracking query (cold)"))
+            if s:
+                print(line("full submissions (whole flow, client incl.)", s["rate"], s["flow_ms"]))
+                print(line("  POST /petition/ (final POST → receipt)", None, s["post_ms"]))
+                print(line("  POST /petition/sms-code/", None, s["sms_ms"]))
+                c = s["check"]
+                same = c["ok"] == c["submissions"] == c["distinct_cases"] == c["numbers"] and not c["provisional"]
+                print(f"  submissions ok {c['ok']}, throttled {s.get('throttled', 0)}, errors {s.get('err', 0)}"
+                      f" {s['errors'] or ''}; check: {c['submissions']} stored with our tokens, {c['distinct_cases']}"
+                      f" distinct cases, {c['numbers']} distinct numbers, {c['provisional']} provisional"
+                      f" → {'OK, each exactly once' if same else 'MISMATCH'}")
+                print(cpu_line(s["cpu"], s.get("ok", 0), "submission"))
+            if s1:
+                print(line("full submissions, all in one county", s1["rate"], s1["flow_ms"]))
+                print(line("  POST /petition/ (final POST → receipt)", None, s1["post_ms"]))
+                c1 = s1["check"]
+                print(f"  submissions ok {c1['ok']}, errors {s1.get('err', 0)} {s1['errors'] or ''}; check:"
+                      f" {c1['submissions']} stored, {c1['distinct_cases']} distinct cases, {c1['numbers']} distinct"
+                      f" numbers")
+                print(cpu_line(s1["cpu"], s1.get("ok", 0), "submission"))
     finally:
         stop_gunicorn(proc)
-    print(f"\nmedians over {len(runs)} runs (load average now {load()}):")
-    print(f"  empty view {med([b['rate'] for b, _, _ in runs]):.0f} req/s;"
-          f" tracking warm {med([t['rate'] for _, t, _ in runs]):.1f} q/s,"
-          f" p95 {med([pct(t['q'], 0.95) for _, t, _ in runs if t['q']]):.1f} ms;"
-          f" cold {med([t['rate'] for t in colds]):.1f} q/s, p95 {med([pct(t['q'], 0.95) for t in colds if t['q']]):.1f} ms;"
-          f" submissions {med([s['rate'] for _, _, s in runs]):.1f}/s,"
-          f" final POST p95 {med([pct(s['post_ms'], 0.95) for _, _, s in runs if s['post_ms']]):.1f} ms"
-          f" (all in one county {med([s['rate'] for s in ones]):.1f}/s,"
-          f" p95 {med([pct(s['post_ms'], 0.95) for s in ones if s['post_ms']]):.1f} ms);"
-          f" errors {sum(t['err'] + s.get('err', 0) for _, t, s in runs) + sum(t['err'] for t in colds)}"
-          f" + {sum(s.get('err', 0) for s in ones)}")
+    print(f"\nmedians over {len(results)} runs (load average now {load()}):")
+    print("  " + medians(results))
 
+
+def medians(results: list[dict]) -> str:
+    """One line: each phase's median rate and p95 over the runs."""
+    def of(phase: str) -> list[dict]:
+        return [r[phase] for r in results if r[phase] is not None]
+
+    def p95(rs: list[dict], key: str) -> float:
+        return med([pct(r[key], 0.95) for r in rs if r[key]])
+
+    parts, errors = [], 0
+    if of("empty"):
+        parts.append(f"empty view {med([r['rate'] for r in of('empty')]):.0f} req/s")
+    for phase, label in (("warm", "tracking warm"), ("cold", "cold")):
+        if of(phase):
+            parts.append(f"{label} {med([r['rate'] for r in of(phase)]):.1f} q/s, p95 {p95(of(phase), 'q'):.1f} ms")
+            errors += sum(r["err"] for r in of(phase))
+    for phase, label in (("submit", "submissions"), ("county", "all in one county")):
+        if of(phase):
+            parts.append(f"{label} {med([r['rate'] for r in of(phase)]):.1f}/s,"
+                         f" final POST p95 {p95(of(phase), 'post_ms'):.1f} ms")
+            errors += sum(r.get("err", 0) for r in of(phase))
+    return "; ".join(parts) + f"; errors {errors}"
 
 if __name__ == "__main__":
     sys.exit("run through bench/run.py or bench/portal_only.py")

@@ -128,3 +128,43 @@ def test_a_page_with_a_message_is_rendered_for_this_browser_only(client, submitt
     html = resp.content.decode()
     assert "评价已提交，感谢您的参与" in html
     assert "评价已提交，感谢您的参与" not in page(client, url)  # shown once, never cached into the page
+
+
+def test_a_first_view_reads_the_case_row_twice_and_each_part_once(client, submitted):
+    """Cold: the query (case + version + phones), then the record, one statement
+    per part. A field the record left out would cost a query of its own
+    (a deferred load of the case row) on every first view."""
+    from xinfang.portal import page_cache
+
+    page_cache.clear()
+    with CaptureQueriesContext(connection) as q:
+        assert submitted.number in track(client, submitted).content.decode()
+    case_reads = [s for s in (x["sql"] for x in q.captured_queries) if 'FROM "cases_case"' in s]
+    assert len(case_reads) == 2, case_reads
+    for table in ("cases_caseevent", "rules_clock", "cases_replyletter", "notifications_outboxmessage",
+                  "cases_evaluation", "cases_casepetitioner"):
+        reads = [x["sql"] for x in q.captured_queries if re.search(rf'FROM "{table}" [a-z]+ ', x["sql"])]
+        assert len(reads) == 1, (table, reads)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_version_reads_only_the_cases_own_rows_however_big_the_outbox(submitted):
+    """An old case behind 20,000 newer messages of other cases: its version must
+    come through the case_id index, not a backward walk of the whole outbox
+    (which PostgreSQL picks for a bare MAX(id) once the table has statistics)."""
+    from xinfang.portal.track_cache import case_sql
+
+    table = OutboxMessage._meta.db_table
+    with connection.cursor() as cursor:
+        # Other cases' ids: foreign keys are checked at the end of the transaction,
+        # and these rows are gone by then.
+        cursor.execute(
+            f"INSERT INTO {table} (case_id, template, channel, recipient, last_error, payload, dedupe_key, state,"  # noqa: S608
+            " attempts, created_at, claimed_by, provider_id)"
+            " SELECT %s + 1 + g %% 400, 'registered', 'sms', '', '', '{}', 'bulk-' || g, 'sent', 1, now(), '', ''"
+            " FROM generate_series(1, 20000) g", [submitted.pk])
+        cursor.execute(f"ANALYZE {table}")
+        cursor.execute("EXPLAIN " + case_sql(), [submitted.pk])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(f"DELETE FROM {table} WHERE dedupe_key LIKE 'bulk-%%'")  # noqa: S608
+    assert "Backward" not in plan, plan

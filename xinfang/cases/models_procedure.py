@@ -85,8 +85,15 @@ class ReplyLetter(models.Model):
 
     @property
     def outcome_label(self) -> str:
-        labels = dict(Outcome.choices) | dict(ReviewOutcome.choices)
-        return labels.get(self.outcome, self.outcome)
+        return outcome_label(self.outcome)
+
+
+def outcome_label(outcome: str) -> str:
+    """A letter's conclusion in words (答复 and 复查/复核 outcomes share the column)."""
+    return _OUTCOME_LABELS.get(outcome, outcome)
+
+
+_OUTCOME_LABELS = dict(Outcome.choices) | dict(ReviewOutcome.choices)
 
 
 class ExtensionRequest(models.Model):

@@ -14,10 +14,19 @@ from django.utils.safestring import SafeString, mark_safe
 from xinfang.cases import workflow_engine as engine
 from xinfang.cases.events import action_label
 from xinfang.cases.models import Case, CaseEvent, CasePetitioner, Petitioner, Status
-from xinfang.cases.models_procedure import Evaluation, EvaluationSource, LetterKind, ReplyLetter
+from xinfang.cases.models_procedure import (
+    Evaluation,
+    EvaluationSource,
+    EvaluationTarget,
+    LetterKind,
+    Rating,
+    ReplyLetter,
+    outcome_label,
+)
 from xinfang.cases.workflow import BY_NAME
 from xinfang.lib.crypto import decrypt_field
 from xinfang.lib.masking import mask_name, mask_phone
+from xinfang.lib.sqlrows import Statement, as_instance
 from xinfang.notifications.models import OutboxMessage
 from xinfang.orgs.models import Org, Region
 from xinfang.rules import clocks
@@ -36,6 +45,7 @@ NOTICE_LABELS = {
     "reexamine_received": "复核申请收到告知", "reexamine_decided": "复核意见书送达",
     "rehandle": "重新办理告知", "declined_above": "不予受理告知",
 }
+_TARGETS, _RATINGS = dict(EvaluationTarget.choices), dict(Rating.choices)
 REVIEW_STEP: dict[str, str] = {Status.REPLIED: "review_request", Status.REVIEWED: "reexamine_request"}
 
 
@@ -181,9 +191,10 @@ def evaluation_refusal(case: Case, at: datetime, known: PublicRecord | None = No
     return None
 
 
-# The public record is read with SQL written once per process (raw() keeps the
-# fields' own conversions: time zones, JSON, decryption): a cold page read seven
-# ORM queries whose compiling cost more than the queries and the page together.
+# The public record is read with SQL written once per process into plain rows
+# (xinfang.lib.sqlrows, which converts each column as its field would: time
+# zones, JSON, decryption): the ORM's compiling, and then raw()'s model
+# instances, cost more than the queries and the page together.
 
 def _col(row, name: str):
     """A column a raw() query adds beside the model's fields."""
@@ -194,29 +205,47 @@ def _t(model) -> str:
     return f'"{model._meta.db_table}"'
 
 
+def _f(model, *names: str) -> list:
+    return [model._meta.get_field(n) for n in names]
+
+
 @functools.cache
-def _record_sql() -> dict[str, str]:
+def _record_sql() -> dict[str, Statement]:
     org = _t(Org)
     open_states = ", ".join(f"'{state}'" for state in OPEN_STATES)  # clocks.running_clocks' states
     # Our own table names; the case id is a parameter.
     return {
-        "case": f"SELECT c.id, c.number, c.title, c.content, c.demands, c.registered_at, c.issue_region_id,"  # noqa: S608
-                f" o.name AS current_org_name FROM {_t(Case)} c LEFT JOIN {org} o ON o.id = c.current_org_id"
-                f" WHERE c.id = %s",
-        "petitioner": f"SELECT p.id, p.name, p.phone FROM {_t(CasePetitioner)} cp JOIN {_t(Petitioner)} p"  # noqa: S608
-                      f" ON p.id = cp.petitioner_id WHERE cp.case_id = %s ORDER BY cp.is_lead DESC, cp.id",
-        "events": f"SELECT e.id, e.at, e.action, e.note, o.name AS org_name FROM {_t(CaseEvent)} e"  # noqa: S608
-                  f" LEFT JOIN {org} o ON o.id = e.org_id WHERE e.case_id = %s AND e.is_public ORDER BY e.at, e.id",
-        "clocks": f"SELECT k.id, k.kind, k.due_at, k.due_date, k.state, k.article, k.explanation FROM {_t(Clock)} k"  # noqa: S608
-                  f" WHERE k.case_id = %s AND k.state IN ({open_states}) ORDER BY k.due_at",
-        "letters": f"SELECT x.id, x.kind, x.signed_at, x.outcome, x.text, x.legal_basis, x.rights_notice,"  # noqa: S608
-                   f" o.name AS org_name FROM {_t(ReplyLetter)} x JOIN {org} o ON o.id = x.org_id"
-                   f" WHERE x.case_id = %s AND x.signed_at IS NOT NULL ORDER BY x.signed_at, x.id",
-        "notices": f"SELECT m.id, m.template, m.created_at, m.state FROM {_t(OutboxMessage)} m"  # noqa: S608
-                   f" WHERE m.case_id = %s AND m.template <> 'verification_code' ORDER BY m.created_at, m.id",
-        "evaluations": f"SELECT v.id, v.target, v.rating, v.comment, o.name AS org_name FROM {_t(Evaluation)} v"  # noqa: S608
-                       f" JOIN {org} o ON o.id = v.org_id WHERE v.case_id = %s AND v.source = 'self'"
-                       f" ORDER BY v.at, v.id",
+        "case": Statement(
+            f"SELECT c.id, c.number, c.status, c.title, c.content, c.demands, c.registered_at, c.issue_region_id,"  # noqa: S608
+            f" o.name FROM {_t(Case)} c LEFT JOIN {org} o ON o.id = c.current_org_id WHERE c.id = %s",
+            [*_f(Case, "id", "number", "status", "title", "content", "demands", "registered_at", "issue_region"),
+             "current_org_name"]),
+        "petitioner": Statement(
+            f"SELECT p.name, p.phone FROM {_t(CasePetitioner)} cp JOIN {_t(Petitioner)} p"  # noqa: S608
+            f" ON p.id = cp.petitioner_id WHERE cp.case_id = %s ORDER BY cp.is_lead DESC, cp.id",
+            _f(Petitioner, "name", "phone")),
+        "events": Statement(
+            f"SELECT e.at, e.action, e.note, o.name FROM {_t(CaseEvent)} e"  # noqa: S608
+            f" LEFT JOIN {org} o ON o.id = e.org_id WHERE e.case_id = %s AND e.is_public ORDER BY e.at, e.id",
+            [*_f(CaseEvent, "at", "action", "note"), "org_name"]),
+        "clocks": Statement(
+            f"SELECT k.kind, k.due_at, k.due_date, k.state, k.article, k.explanation FROM {_t(Clock)} k"  # noqa: S608
+            f" WHERE k.case_id = %s AND k.state IN ({open_states}) ORDER BY k.due_at",
+            _f(Clock, "kind", "due_at", "due_date", "state", "article", "explanation")),
+        "letters": Statement(
+            f"SELECT x.kind, x.signed_at, x.outcome, x.text, x.legal_basis, x.rights_notice,"  # noqa: S608
+            f" o.name FROM {_t(ReplyLetter)} x JOIN {org} o ON o.id = x.org_id"
+            f" WHERE x.case_id = %s AND x.signed_at IS NOT NULL ORDER BY x.signed_at, x.id",
+            [*_f(ReplyLetter, "kind", "signed_at", "outcome", "text", "legal_basis", "rights_notice"), "org_name"]),
+        "notices": Statement(
+            f"SELECT m.template, m.created_at, m.state FROM {_t(OutboxMessage)} m"  # noqa: S608
+            f" WHERE m.case_id = %s AND m.template <> 'verification_code' ORDER BY m.created_at, m.id",
+            _f(OutboxMessage, "template", "created_at", "state")),
+        "evaluations": Statement(
+            f"SELECT v.target, v.rating, v.comment, o.name FROM {_t(Evaluation)} v"  # noqa: S608
+            f" JOIN {org} o ON o.id = v.org_id WHERE v.case_id = %s AND v.source = 'self'"
+            f" ORDER BY v.at, v.id",
+            [*_f(Evaluation, "target", "rating", "comment"), "org_name"]),
     }
 
 
@@ -230,23 +259,25 @@ def region_name(code: str) -> str:
 def public_record(case_id: int) -> tuple[Case, PublicRecord]:
     """Read the case and the public parts of it from the database (one query each)."""
     sql = _record_sql()
-    case = next(iter(Case.objects.raw(sql["case"], [case_id])))
-    people = list(Petitioner.objects.raw(sql["petitioner"], [case_id]))
+    row = sql["case"].first([case_id])
+    case = as_instance(Case, row)
+    people = sql["petitioner"].all([case_id])
     name, phone = (mask_name(people[0].name), mask_phone(people[0].phone or "")) if people else ("匿名", "")
-    events = [PublicEvent(e.at, action_label(e.action), _col(e, "org_name") or "", e.note)
-              for e in CaseEvent.objects.raw(sql["events"], [case_id])]
+    events = [PublicEvent(e.at, action_label(e.action), e.org_name or "", e.note)
+              for e in sql["events"].all([case_id])]
     running = [PublicClock(c.kind, c.due_at, ClockKind(c.kind).label, c.due_date, c.state == "paused", c.article,
                            [str(x) for x in c.explanation])
-               for c in Clock.objects.raw(sql["clocks"], [case_id])]
-    letters = [PublicLetter(x.kind, LetterKind(x.kind).label, _col(x, "org_name"), x.signed_at, x.outcome_label, x.text,
-                            x.legal_basis, x.rights_notice)
-               for x in ReplyLetter.objects.raw(sql["letters"], [case_id])]
+               for c in sql["clocks"].all([case_id])]
+    letters = [PublicLetter(x.kind, LetterKind(x.kind).label, x.org_name, x.signed_at, outcome_label(x.outcome),
+                            x.text, x.legal_basis, x.rights_notice)
+               for x in sql["letters"].all([case_id])]
     notices = [{"label": NOTICE_LABELS.get(m.template, "告知"), "at": m.created_at, "sent": m.state == "sent"}
-               for m in OutboxMessage.objects.raw(sql["notices"], [case_id])]
-    evaluations = [PublicEvaluation(e.get_target_display(), _col(e, "org_name"), e.get_rating_display(), e.comment)
-                   for e in Evaluation.objects.raw(sql["evaluations"], [case_id])]
+               for m in sql["notices"].all([case_id])]
+    evaluations = [PublicEvaluation(_TARGETS.get(e.target, e.target), e.org_name, _RATINGS.get(e.rating, e.rating),
+                                    e.comment)
+                   for e in sql["evaluations"].all([case_id])]
     record = PublicRecord(name, phone, events, running, letters, notices, evaluations,
-                          current_org=_col(case, "current_org_name") or "", region=region_name(case.issue_region_id))
+                          current_org=row.current_org_name or "", region=region_name(case.issue_region_id))
     return case, record
 
 
