@@ -62,3 +62,33 @@ def test_upsert_inserts_then_updates_only_the_named_fields_in_one_statement():
     a = find_or_create_petitioner(PetitionerData(name="李四", phone="13700000001"))
     b = find_or_create_petitioner(PetitionerData(name="王五", phone="13700000001"))
     assert a.pk != b.pk and Petitioner.objects.count() == 3
+
+
+def test_insert_saves_a_new_row_as_save_would_in_one_statement():
+    from xinfang.lib.dbinsert import insert
+
+    at = timezone.now()
+    msg = OutboxMessage(template="t", recipient="13812345678", payload={"a": ["二", 1]}, dedupe_key="k2",
+                        created_at=at)
+    with CaptureQueriesContext(connection) as queries:
+        assert insert(msg) is msg
+    assert len(queries) == 1 and msg.pk is not None and not msg._state.adding
+    row = OutboxMessage.objects.get(pk=msg.pk)
+    assert (row.recipient, row.payload, row.created_at, row.state) == ("13812345678", {"a": ["二", 1]}, at, "pending")
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT recipient FROM "{OutboxMessage._meta.db_table}"')  # noqa: S608
+        assert cursor.fetchone()[0] != "13812345678"  # encrypted as save() would
+    second = insert(OutboxMessage(template="t", dedupe_key="k3", created_at=at))
+    assert second.pk != msg.pk and OutboxMessage.objects.count() == 2
+    with pytest.raises(ValueError):
+        insert(row)  # not new
+
+
+def test_insert_applies_auto_now():
+    """pre_save runs, as in save(): an auto_now field is filled in."""
+    from xinfang.lib.dbinsert import insert
+    from xinfang.notifications.models import MessageTemplate
+
+    before = timezone.now()
+    template = insert(MessageTemplate(key="probe", name="测试", body="正文"))
+    assert MessageTemplate.objects.get(pk=template.pk).updated_at >= before

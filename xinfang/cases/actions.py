@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from xinfang.lib.crypto import index_field
-from xinfang.lib.dbinsert import upsert
+from xinfang.lib.dbinsert import insert, upsert
 from xinfang.lib.text import index_text
 from xinfang.orgs.models import Org, Region
 from xinfang.rules import clocks
@@ -147,7 +147,7 @@ def _existing_submission(token: str | None) -> Submission | None:
 def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repeat: bool,
                      new_case: bool = False) -> tuple[Submission, list[Petitioner]]:
     cf = reg.channel_fields
-    sub = Submission.objects.create(
+    sub = insert(Submission(
         case=case,
         channel=reg.channel,
         received_at=reg.received_at,
@@ -163,7 +163,7 @@ def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repea
         caller_number=cf.get("caller_number", ""),
         call_started_at=cf.get("call_started_at"),
         online_source=cf.get("online_source", ""),
-    )
+    ))
     people = [find_or_create_petitioner(p) for p in reg.petitioners]
     if people:
         sub.petitioners.add(*people)  # a new submission has none yet
@@ -221,7 +221,7 @@ def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = F
         # locks the county's counter row until commit, and every registration in
         # the county waits for that lock. Until then the row has a provisional
         # number no one else can see.
-        case = Case.objects.create(
+        case = insert(Case(
             number=provisional_number(),
             numbering_region_id=numbering_region(org.region_id),
             title=reg.title,
@@ -249,8 +249,8 @@ def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = F
             rule_set=rule_set,
             next_due_at=clock.due_at,
             search_text=index_text(reg.title, reg.content, reg.demands),
-        )
-        CaseOrg.objects.create(case=case, org=org, relation="registered")
+        ))
+        insert(CaseOrg(case=case, org=org, relation="registered"))
         sub, people = _make_submission(case, reg, actor=actor, org=org, is_repeat=False, new_case=True)
         clocks.insert_first_clock(case, clock)
         case.number = next_case_number(case.numbering_region_id, year, case_id=case.pk)

@@ -2,6 +2,8 @@
 
 from django.utils import timezone
 
+from xinfang.lib.dbinsert import insert
+
 from .models import Case, CaseEvent
 
 # Actions that are not transitions of the procedure table.
@@ -41,7 +43,7 @@ def record_event(
     to_status: str = "",
     at=None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    return insert(CaseEvent(
         case=case,
         at=at or timezone.now(),
         actor=actor,
@@ -52,4 +54,4 @@ def record_event(
         note=note,
         payload=payload or {},
         is_public=is_public,
-    )
+    ))

@@ -6,8 +6,10 @@ savepoint: four round trips (SELECT, SAVEPOINT, INSERT, RELEASE). This is one,
 with the same outcome, on PostgreSQL and on SQLite (≥ 3.35, for RETURNING).
 Unlike `bulk_create(ignore_conflicts=True)` it sets the primary key."""
 
+from typing import TypeVar
+
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
@@ -77,3 +79,41 @@ def upsert(obj: Model, *, unique: str, partial: bool, update: list[str], returni
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         return cursor.fetchone()
+
+
+M = TypeVar("M", bound=Model)
+_INSERTS: dict[tuple[type, str], tuple[list[Field], str]] = {}
+
+
+def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
+    """Save the new `obj` (auto primary key not set) with one INSERT … RETURNING
+    its key, the statement written once per model and process; returns `obj`.
+
+    For the rows every registration writes: `Model.objects.create()` builds and
+    compiles an InsertQuery each time, which cost more than the insert itself.
+    Values are prepared as save() prepares them (`pre_save`: auto_now and
+    friends; `get_db_prep_save`: encryption, JSON). Sends no signals and calls
+    no custom save(): only for models that need neither."""
+    meta = obj._meta
+    if meta.auto_field is None or obj.pk is not None:
+        raise ValueError(f"insert() is for new {meta.label} rows with an automatic key")
+    connection = connections[using]
+    ready = _INSERTS.get((type(obj), connection.vendor))
+    if ready is None:
+        fields = [f for f in meta.local_concrete_fields
+                  if f is not meta.auto_field and f.column and not getattr(f, "generated", False)]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column or "") for f in fields)
+        key = quote(meta.pk.column or "")
+        # Table and columns come from the model; every value is a parameter.
+        sql = (f"INSERT INTO {quote(meta.db_table)} ({columns})"  # noqa: S608
+               f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {key}")
+        ready = _INSERTS[(type(obj), connection.vendor)] = (fields, sql)
+    fields, sql = ready
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = using
+    return obj

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from xinfang.lib.dbinsert import insert
+
 from .calendar import LOCAL_TZ, Calendar, load_calendar, local_date
 from .deadlines import UNIT_TEXT, Due, compute_due
 from .kinds import OPEN_STATES, ClockKind, ClockState
@@ -139,7 +141,7 @@ def insert_first_clock(case, clock: Clock) -> None:
     next_due_at the caller already set to `clock.due_at`: a new case has no
     open clock to collide with, so no savepoint and no refresh."""
     clock.case_id = case.pk
-    clock.save(force_insert=True)
+    insert(clock)
 
 
 def start_clock(case, kind: str, *, at: datetime, rule_set: str | None = None, amount: int | None = None) -> Clock:
