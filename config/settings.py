@@ -45,8 +45,14 @@ if os.environ.get("PYTEST_VERSION"):
     # Tests only: fixed keys. Production refuses to start without real keys (below).
     SECRET_KEY = SECRET_KEY or "dev-insecure-secret-key-do-not-use-in-production"
     FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or "00112233445566778899aabbccddeeff"
+
+
+class MissingKeys(ImproperlyConfigured):
+    """No keys: manage.py says so in one message, not a traceback."""
+
+
 if not SECRET_KEY or not FIELD_ENCRYPTION_KEY:
-    raise ImproperlyConfigured(
+    raise MissingKeys(
         "生产环境必须设置 SECRET_KEY 和 FIELD_ENCRYPTION_KEY 环境变量。"
         " SECRET_KEY and FIELD_ENCRYPTION_KEY are not set: `make env` writes a .env with fresh keys"
         " (`make run` does it first), or set them as .env.example shows.")
