@@ -14,13 +14,26 @@ from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
 
+def _insert_fields(obj: Model) -> list[Field]:
+    """The fields an INSERT of `obj` writes, as save() picks them: not the
+    automatic key unless it is set, never a generated column."""
+    meta = obj._meta
+    return [f for f in meta.local_concrete_fields
+            if (f is not meta.auto_field or obj.pk is not None) and not getattr(f, "generated", False)]
+
+
+def _insert_values(obj: Model, fields: list[Field], connection) -> list:
+    """The values as save() prepares them: pre_save (auto_now and friends), then
+    get_db_prep_save (encryption, JSON)."""
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+
+
 def insert_or_skip(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> bool:
     """Insert `obj` unless that breaks a unique constraint. True (and `obj.pk`
     set) if inserted; False if a conflicting row exists (obj is left unsaved).
     Sends no signals, like bulk_create."""
     meta = obj._meta
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field or obj.pk is not None]
-    fields = [f for f in fields if not getattr(f, "generated", False)]
+    fields = _insert_fields(obj)
     query = InsertQuery(type(obj), on_conflict=OnConflict.IGNORE)
     query.insert_values(fields, [obj])
     compiler = query.get_compiler(using=using)
@@ -44,10 +57,8 @@ def insert_parts(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, lis
     meta = obj._meta
     connection = connections[using]
     quote = connection.ops.quote_name
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field or obj.pk is not None]
-    fields = [f for f in fields if not getattr(f, "generated", False)]
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
-    return quote(meta.db_table), [quote(f.column) for f in fields if f.column], values
+    fields = _insert_fields(obj)
+    return quote(meta.db_table), [quote(f.column) for f in fields if f.column], _insert_values(obj, fields, connection)
 
 
 def upsert(obj: Model, *, unique: str, partial: bool, update: list[str], returning: list[str],
@@ -100,8 +111,7 @@ def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
     connection = connections[using]
     ready = _INSERTS.get((type(obj), connection.vendor))
     if ready is None:
-        fields = [f for f in meta.local_concrete_fields
-                  if f is not meta.auto_field and f.column and not getattr(f, "generated", False)]
+        fields = [f for f in _insert_fields(obj) if f.column]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column or "") for f in fields)
         key = quote(meta.pk.column or "")
@@ -110,9 +120,8 @@ def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
                f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {key}")
         ready = _INSERTS[(type(obj), connection.vendor)] = (fields, sql)
     fields, sql = ready
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, _insert_values(obj, fields, connection))
         obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
     obj._state.db = using

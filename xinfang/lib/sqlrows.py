@@ -30,7 +30,9 @@ class Statement:
             connection = connections[self.using]
             compiler = connection.ops.compiler("SQLCompiler")(None, connection, self.using)
             cols = [c.get_col(c.model._meta.db_table) if isinstance(c, Field) else None for c in self.columns]
-            converters = compiler.get_converters(cols)  # keyed by column position; plain names have none
+            # Keyed by column position; plain names have none. The converters depend on
+            # the backend, not on this connection, so one set serves every thread's.
+            converters = compiler.get_converters(cols)
             names = [c.attname if isinstance(c, Field) else c for c in self.columns]
             self._ready = (compiler, converters, namedtuple("Row", names, rename=True))  # noqa: PYI024
         return self._ready
