@@ -188,7 +188,7 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "xinfang.jobs.backend.DatabaseBackend"}}
 
 # Staff sessions in the database (the public pages keep none: xinfang/portal/access.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

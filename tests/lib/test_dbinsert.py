@@ -92,3 +92,35 @@ def test_insert_applies_auto_now():
     before = timezone.now()
     template = insert(MessageTemplate(key="probe", name="测试", body="正文"))
     assert MessageTemplate.objects.get(pk=template.pk).updated_at >= before
+
+
+def test_insert_all_writes_one_statement_for_one_row_or_many():
+    from xinfang.lib.dbinsert import insert_all
+
+    at = timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        assert insert_all([]) == []
+        [one] = insert_all([OutboxMessage(template="t", dedupe_key="a1", created_at=at)])
+    assert len(queries) == 1 and one.pk is not None
+    many = [OutboxMessage(template="t", dedupe_key=f"b{i}", created_at=at) for i in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        insert_all(many)
+    assert len(queries) == 1 and len({m.pk for m in many}) == 3 and None not in {m.pk for m in many}
+    assert OutboxMessage.objects.count() == 4
+
+
+def test_insert_needs_the_key_of_a_model_without_an_automatic_one():
+    """A model whose key the caller chooses (a UUID) is inserted with it, and
+    refused without it."""
+    import uuid
+
+    from django_tasks_db.models import DBTaskResult
+
+    from xinfang.lib.dbinsert import insert
+
+    key = uuid.uuid4()
+    row = DBTaskResult(id=key, args_kwargs={"args": [], "kwargs": {}}, task_path="x.y", backend_name="default",
+                       run_after=timezone.now())
+    assert insert(row).pk == key and DBTaskResult.objects.filter(pk=key).exists()
+    with pytest.raises(ValueError):
+        insert(DBTaskResult(id=None, task_path="x.y"))

@@ -58,3 +58,13 @@ def test_several_hits_are_counted_together(redis_cache):
     assert (ratelimit.used("sms_ip", "10.0.0.1", now), ratelimit.used("sms_phone", "idx", now)) == (1, 2)
     raw = redis_cache.make_and_validate_key(ratelimit._key("sms_phone", "idx", 86400, now))
     assert 86400 < redis_cache._cache.get_client(raw).ttl(raw) <= 86460
+
+
+def test_count_within_counts_every_attempt_and_refuses_past_the_limit(redis_cache, settings):
+    settings.PORTAL_RATE_LIMITS = {"submit_ip": (2, 3600)}
+    now = 1_800_000_000.0
+    assert ratelimit.count_within("submit_ip", "10.0.0.1", now) is None
+    assert ratelimit.count_within("submit_ip", "10.0.0.1", now) is None
+    assert "每小时最多提交2次" in ratelimit.count_within("submit_ip", "10.0.0.1", now)
+    assert ratelimit.count_within("submit_ip", "10.0.0.2", now) is None
+    assert ratelimit.used("submit_ip", "10.0.0.1", now) == 3

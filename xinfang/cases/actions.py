@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from xinfang.lib.crypto import index_field
-from xinfang.lib.dbinsert import insert, upsert
+from xinfang.lib.dbinsert import insert, insert_all, upsert
 from xinfang.lib.text import index_text
 from xinfang.orgs.models import Org, Region
 from xinfang.rules import clocks
@@ -165,8 +165,10 @@ def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repea
         online_source=cf.get("online_source", ""),
     ))
     people = [find_or_create_petitioner(p) for p in reg.petitioners]
-    if people:
-        sub.petitioners.add(*people)  # a new submission has none yet
+    # A new submission has no petitioners yet: plain INSERTs, not add()'s work
+    # (no m2m_changed receivers here). The same person given twice is one link.
+    link = Submission.petitioners.through
+    insert_all([link(submission_id=sub.pk, petitioner_id=pk) for pk in dict.fromkeys(p.pk for p in people)])
     if new_case:
         existing: set[int] = set()
         has_lead = False
@@ -183,7 +185,7 @@ def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repea
                 is_representative=data.is_representative,
             ))
             existing.add(person.pk)
-    CasePetitioner.objects.bulk_create(links)
+    insert_all(links)
     for upload, kind in reg.attachments:
         store_attachment(upload, case=case, submission=sub, kind=kind, actor=actor)
     return sub, people

@@ -1,52 +1,125 @@
-"""INSERT … ON CONFLICT DO NOTHING for one model instance, telling whether the
-row went in.
+"""Single-row INSERTs for the rows every registration writes, each statement
+written once per model and process.
 
-`get_or_create` and a save inside `atomic()` guard a unique constraint with a
-savepoint: four round trips (SELECT, SAVEPOINT, INSERT, RELEASE). This is one,
-with the same outcome, on PostgreSQL and on SQLite (≥ 3.35, for RETURNING).
-Unlike `bulk_create(ignore_conflicts=True)` it sets the primary key."""
+`Model.objects.create()`, `get_or_create` and a save inside `atomic()` build
+and compile an InsertQuery on every call, which on the public portal's hot path
+cost more than the insert itself; `get_or_create` also guards a unique
+constraint with a savepoint (SELECT, SAVEPOINT, INSERT, RELEASE: four round
+trips). Here each is one statement, with the same outcome, on PostgreSQL and on
+SQLite (≥ 3.35, for RETURNING). Values are prepared as save() prepares them
+(`pre_save`: auto_now and friends; `get_db_prep_save`: encryption, JSON). No
+signals are sent and no custom save() runs: only for models that need neither."""
 
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
+
+M = TypeVar("M", bound=Model)
 
 
-def _insert_fields(obj: Model) -> list[Field]:
-    """The fields an INSERT of `obj` writes, as save() picks them: not the
-    automatic key unless it is set, never a generated column."""
+@dataclass
+class _Shape:
+    """What an INSERT of a new row of one model writes, on one database vendor."""
+
+    fields: list[Field]  # as save() picks them: not the automatic key, never a generated column
+    table: str  # quoted
+    columns: list[str]  # quoted, in the order of `fields`
+    statements: dict = field(default_factory=dict)  # every statement built from this shape, by purpose
+
+
+_SHAPES: dict[tuple[type, str], _Shape] = {}
+
+
+def _shape(model: type[Model], connection) -> _Shape:
+    shape = _SHAPES.get((model, connection.vendor))
+    if shape is None:
+        meta = model._meta
+        quote = connection.ops.quote_name
+        fields = [f for f in meta.local_concrete_fields
+                  if f is not meta.auto_field and not getattr(f, "generated", False) and f.column]
+        shape = _SHAPES[(model, connection.vendor)] = _Shape(fields, quote(meta.db_table),
+                                                            [quote(f.column or "") for f in fields])
+    return shape
+
+
+def _new_row(obj: Model) -> None:
+    """A new row's key is the database's to choose if the model has an automatic
+    one, else the caller's: refuse anything else (an update in disguise)."""
+    automatic = obj._meta.auto_field is not None
+    if (obj.pk is not None) == automatic:
+        raise ValueError(f"a new {obj._meta.label} row: an automatic key unset, any other key set")
+
+
+def _values(obj: Model, shape: _Shape, connection) -> list:
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in shape.fields]
+
+
+def _saved(obj: Model, using: str) -> None:
+    obj._state.adding = False
+    obj._state.db = using
+
+
+def _run(obj: Model, purpose: Hashable, build, using: str) -> tuple | None:
+    """Execute this model's statement for `purpose` (built once by `build(shape,
+    connection)`) with `obj`'s values; the row it returns, if any."""
+    connection = connections[using]
+    shape = _shape(type(obj), connection)
+    sql = shape.statements.get(purpose)
+    if sql is None:
+        sql = shape.statements[purpose] = build(shape, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _values(obj, shape, connection))
+        return cursor.fetchone() if cursor.description else None
+
+
+def _returning_key(obj: Model, connection) -> str:
     meta = obj._meta
-    return [f for f in meta.local_concrete_fields
-            if (f is not meta.auto_field or obj.pk is not None) and not getattr(f, "generated", False)]
+    return f" RETURNING {connection.ops.quote_name(meta.pk.column)}" if meta.auto_field is not None else ""
 
 
-def _insert_values(obj: Model, fields: list[Field], connection) -> list:
-    """The values as save() prepares them: pre_save (auto_now and friends), then
-    get_db_prep_save (encryption, JSON)."""
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
+    """Save the new `obj` with one INSERT; returns `obj`. With an automatic key
+    (unset) the INSERT returns it; a model whose key the caller chooses (a UUID)
+    must have it set."""
+    _new_row(obj)
+
+    def build(shape: _Shape, connection) -> str:
+        # Table and columns come from the model; every value is a parameter.
+        return (f"INSERT INTO {shape.table} ({', '.join(shape.columns)})"  # noqa: S608
+                f" VALUES ({', '.join(['%s'] * len(shape.columns))}){_returning_key(obj, connection)}")
+
+    row = _run(obj, "insert", build, using)
+    if row is not None:
+        obj.pk = row[0]
+    _saved(obj, using)
+    return obj
 
 
 def insert_or_skip(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Insert `obj` unless that breaks a unique constraint. True (and `obj.pk`
-    set) if inserted; False if a conflicting row exists (obj is left unsaved).
-    Sends no signals, like bulk_create."""
-    meta = obj._meta
-    fields = _insert_fields(obj)
-    query = InsertQuery(type(obj), on_conflict=OnConflict.IGNORE)
-    query.insert_values(fields, [obj])
-    compiler = query.get_compiler(using=using)
-    compiler.returning_fields = [meta.pk]
-    [(sql, params)] = compiler.as_sql()
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    """Insert the new `obj` unless that breaks a unique constraint. True (and
+    `obj.pk` set) if inserted; False if a conflicting row exists (obj is left
+    unsaved). Unlike `bulk_create(ignore_conflicts=True)` it sets the key."""
+    _new_row(obj)
+    if obj._meta.auto_field is None:
+        raise ValueError("insert_or_skip() tells an insert by the key it returns: for automatic keys only")
+
+    def build(shape: _Shape, connection) -> str:
+        ops = connection.ops
+        fields = shape.fields
+        suffix = ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+        # Table and columns come from the model; every value is a parameter.
+        return (f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {shape.table} ({', '.join(shape.columns)})"
+                f" VALUES ({', '.join(['%s'] * len(fields))}) {suffix}{_returning_key(obj, connection)}")
+
+    row = _run(obj, "insert_or_skip", build, using)
     if row is None:
         return False
     obj.pk = row[0]
-    obj._state.adding = False
-    obj._state.db = using
+    _saved(obj, using)
     return True
 
 
@@ -54,11 +127,10 @@ def insert_parts(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, lis
     """(quoted table, quoted columns, values ready for the database) of the
     INSERT that saving the new `obj` would run: for the rare statement Django
     cannot write, such as two INSERTs joined by a WITH on PostgreSQL."""
-    meta = obj._meta
+    _new_row(obj)
     connection = connections[using]
-    quote = connection.ops.quote_name
-    fields = _insert_fields(obj)
-    return quote(meta.db_table), [quote(f.column) for f in fields if f.column], _insert_values(obj, fields, connection)
+    shape = _shape(type(obj), connection)
+    return shape.table, shape.columns, _values(obj, shape, connection)
 
 
 def upsert(obj: Model, *, unique: str, partial: bool, update: list[str], returning: list[str],
@@ -72,57 +144,32 @@ def upsert(obj: Model, *, unique: str, partial: bool, update: list[str], returni
     race between them, on PostgreSQL and on SQLite (≥ 3.35). `partial`: the
     constraint only covers non-empty values (`condition=~Q(field="")`); the
     statement repeats that condition, so the database finds the index."""
-    meta = obj._meta
-    connection = connections[using]
-    quote = connection.ops.quote_name
+    _new_row(obj)
 
-    columns_by_name = {f.name: f.column for f in meta.concrete_fields if f.column}
-
-    def column(name: str) -> str:
-        return quote(columns_by_name[name])
-
-    table, columns, values = insert_parts(obj, using=using)
-    target = f"({column(unique)})" + (f" WHERE (NOT ({column(unique)} = ''))" if partial else "")
-    sets = ", ".join(f"{column(f)} = EXCLUDED.{column(f)}" for f in update)
-    # Table and columns come from the model; every value is a parameter.
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-           f" ON CONFLICT {target} DO UPDATE SET {sets} RETURNING {', '.join(column(f) for f in returning)}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        return cursor.fetchone()
-
-
-M = TypeVar("M", bound=Model)
-_INSERTS: dict[tuple[type, str], tuple[list[Field], str]] = {}
-
-
-def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
-    """Save the new `obj` (auto primary key not set) with one INSERT … RETURNING
-    its key, the statement written once per model and process; returns `obj`.
-
-    For the rows every registration writes: `Model.objects.create()` builds and
-    compiles an InsertQuery each time, which cost more than the insert itself.
-    Values are prepared as save() prepares them (`pre_save`: auto_now and
-    friends; `get_db_prep_save`: encryption, JSON). Sends no signals and calls
-    no custom save(): only for models that need neither."""
-    meta = obj._meta
-    if meta.auto_field is None or obj.pk is not None:
-        raise ValueError(f"insert() is for new {meta.label} rows with an automatic key")
-    connection = connections[using]
-    ready = _INSERTS.get((type(obj), connection.vendor))
-    if ready is None:
-        fields = [f for f in _insert_fields(obj) if f.column]
+    def build(shape: _Shape, connection) -> str:
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column or "") for f in fields)
-        key = quote(meta.pk.column or "")
+        columns_by_name = {f.name: f.column for f in obj._meta.concrete_fields if f.column}
+
+        def column(name: str) -> str:
+            return quote(columns_by_name[name])
+
+        target = f"({column(unique)})" + (f" WHERE (NOT ({column(unique)} = ''))" if partial else "")
+        sets = ", ".join(f"{column(f)} = EXCLUDED.{column(f)}" for f in update)
         # Table and columns come from the model; every value is a parameter.
-        sql = (f"INSERT INTO {quote(meta.db_table)} ({columns})"  # noqa: S608
-               f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {key}")
-        ready = _INSERTS[(type(obj), connection.vendor)] = (fields, sql)
-    fields, sql = ready
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _insert_values(obj, fields, connection))
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = using
-    return obj
+        return (f"INSERT INTO {shape.table} ({', '.join(shape.columns)})"  # noqa: S608
+                f" VALUES ({', '.join(['%s'] * len(shape.columns))})"
+                f" ON CONFLICT {target} DO UPDATE SET {sets} RETURNING {', '.join(column(f) for f in returning)}")
+
+    row = _run(obj, ("upsert", unique, partial, tuple(update), tuple(returning)), build, using)
+    assert row is not None  # noqa: S101 - an upsert always returns its row
+    return row
+
+
+def insert_all(objs: list[M], *, using: str = DEFAULT_DB_ALIAS) -> list[M]:
+    """Save new rows in one statement either way: `insert` for one (the common
+    case: one petitioner), bulk_create for more (a group visit's fifty)."""
+    if len(objs) == 1:
+        insert(objs[0], using=using)
+    elif objs:
+        type(objs[0])._default_manager.using(using).bulk_create(objs)
+    return objs

@@ -135,8 +135,21 @@ def clean_mobile(raw: str) -> str:
     return phone
 
 
+def _prepare_once(cls) -> None:
+    """Run `cls.prepare_fields` on the class's own fields the first time one of
+    its forms is made (not at import: messages are translated, which needs the
+    apps loaded). Idempotent, so two threads racing here do no harm."""
+    if "_prepared" not in cls.__dict__:
+        cls.prepare_fields(cls.base_fields)
+        cls._prepared = True
+
+
 def _style(form: forms.Form) -> None:
-    for f in form.fields.values():
+    _style_fields(form.fields)
+
+
+def _style_fields(fields: dict) -> None:
+    for f in fields.values():
         w = f.widget
         if isinstance(w, forms.CheckboxInput | forms.RadioSelect):
             w.attrs.setdefault("class", "form-check-input")
@@ -180,20 +193,26 @@ class PetitionForm(forms.Form):
                                 error_messages={"required": "请阅读并勾选承诺"})
 
     def __init__(self, *args, **kwargs):
+        _prepare_once(type(self))
         super().__init__(*args, **kwargs)
         table = _derived(second_level())
         # The page's picker shows the same table (views_petition.form_context).
         self.category_rows, self.category_groups = table.rows, table.groups
         self.fields["category"].set_table(table)
         self.fields["client_token"].initial = uuid.uuid4().hex
+
+    @classmethod
+    def prepare_fields(cls, fields: dict) -> None:
+        """Messages and styles, the same for every form: set once on the class's
+        fields, which each form copies (on every POST, so not per form)."""
         default_required = str(forms.Field.default_error_messages["required"])
-        for f in self.fields.values():
+        for f in fields.values():
             if str(f.error_messages["required"]) == default_required:
                 f.error_messages["required"] = f"请填写{f.label}"
-        self.fields["purpose"].error_messages["required"] = "请选择信访目的"
-        self.fields["category"].error_messages["required"] = "请选择内容分类"
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
-        _style(self)
+        fields["purpose"].error_messages["required"] = "请选择信访目的"
+        fields["category"].error_messages["required"] = "请选择内容分类"
+        fields["name"].widget.attrs["autocomplete"] = "name"
+        _style_fields(fields)
 
     def clean_client_token(self) -> str:
         token = self.cleaned_data["client_token"]

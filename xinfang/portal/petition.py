@@ -112,10 +112,9 @@ def registration(form: PetitionForm, *, source: str) -> Registration:
 
 def check(form: PetitionForm, *, ip: str) -> sms.PhoneVerification | None:
     """Run every check; on failure put the Chinese message on the form and return None."""
-    problem = ratelimit.exceeded("submit_ip", ip)
+    problem = ratelimit.count_within("submit_ip", ip)
     if problem:
         raise PetitionRefused(problem, status=429)
-    ratelimit.hit("submit_ip", ip)
     if not form.is_valid():
         return None
     d = form.cleaned_data

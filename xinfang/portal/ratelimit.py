@@ -75,6 +75,14 @@ def first_exceeded(checks: list[tuple[str, str]], now: float | None = None) -> s
     return None
 
 
+def count_within(scope: str, ident: str, now: float | None = None) -> str | None:
+    """Count one more, then the Chinese message if that went past the limit,
+    else None: `exceeded` and `hit` in one round trip, for a limit on attempts
+    (a refused attempt counts too, which changes nothing: the window is full)."""
+    lim = limit(scope)
+    return lim.message if hit(scope, ident, now) > lim.count else None
+
+
 def hit(scope: str, ident: str, now: float | None = None) -> int:
     """Count one more; returns the new count."""
     return hit_many([(scope, ident)], now)[0]

@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare
 from xinfang.lib.crypto import index_field
 from xinfang.lib.dbinsert import insert_parts
 from xinfang.lib.masking import mask_phone
+from xinfang.lib.sqlrows import Statement, as_instance
 from xinfang.notifications.models import OutboxMessage
 from xinfang.notifications.outbox import queue_message
 
@@ -130,12 +131,15 @@ def _save_with_message(v: PhoneVerification, msg: OutboxMessage) -> bool:
 
 def latest(phone: str) -> PhoneVerification | None:
     # Written out: on every petition POST, and the ORM took longer to build it than to run it.
-    found = list(PhoneVerification.objects.raw(_LATEST_SQL, [phone_index(phone)]))
-    return found[0] if found else None
+    row = _LATEST.first([phone_index(phone)])
+    return as_instance(PhoneVerification, row) if row is not None else None
 
 
-_LATEST_SQL = (f"SELECT * FROM {PhoneVerification._meta.db_table} WHERE phone_index = %s"  # noqa: S608
-               " ORDER BY created_at DESC, id DESC LIMIT 1")
+_FIELDS = PhoneVerification._meta.concrete_fields
+_COLUMNS = ", ".join(connection.ops.quote_name(f.column or "") for f in _FIELDS)
+_LATEST = Statement(
+    f"SELECT {_COLUMNS} FROM {PhoneVerification._meta.db_table}"  # noqa: S608 - names from the model
+    " WHERE phone_index = %s ORDER BY created_at DESC, id DESC LIMIT 1", _FIELDS)
 
 
 def check_code(phone: str, code: str, *, token: str, now=None) -> PhoneVerification:
@@ -169,8 +173,14 @@ def consume(v: PhoneVerification, *, token: str, now=None) -> bool:
     False if it was already consumed (by this token: the caller finds that
     submission; by another: the caller refuses)."""
     now = now or timezone.now()
-    return PhoneVerification.objects.filter(pk=v.pk, consumed_at__isnull=True).update(
-        consumed_at=now, consumed_token=token) == 1
+    with connection.cursor() as cursor:
+        cursor.execute(_CONSUME_SQL, [connection.ops.adapt_datetimefield_value(now), token, v.pk])
+        return cursor.rowcount == 1
+
+
+# Written out, as the update() it replaces wrote it: one statement, on every petition.
+_CONSUME_SQL = (f"UPDATE {PhoneVerification._meta.db_table} SET consumed_at = %s, consumed_token = %s"  # noqa: S608
+                " WHERE id = %s AND consumed_at IS NULL")
 
 
 def purge(*, now=None, keep=timedelta(days=1)) -> int:
