@@ -84,15 +84,19 @@ class Petitioner(models.Model):
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, blank=True, choices=[("M", "男"), ("F", "女")])
     id_number = EncryptedTextField("身份证号码", blank=True)
-    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Indexed in Meta, not by db_index: on PostgreSQL that would add a second (LIKE)
+    # index to each, written at random places on every registration, never read.
+    id_number_index = models.CharField(max_length=64, blank=True, editable=False)
     phone = EncryptedTextField("联系电话", blank=True)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_index = models.CharField(max_length=64, blank=True, editable=False)
     address = EncryptedTextField("住址", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "信访人"
         verbose_name_plural = "信访人"
+        indexes = [models.Index(fields=["id_number_index"], name="petitioner_id_number"),
+                   models.Index(fields=["phone_index"], name="petitioner_phone")]
         constraints = [
             # One row per real person: two registrars typing the same ID at once
             # must not create two people.
@@ -125,8 +129,10 @@ def new_query_code() -> str:
 
 
 class Case(models.Model):
-    number = models.CharField("信访事项编号", max_length=32, unique=True)
-    query_code = models.CharField("查询码", max_length=16, unique=True, default=new_query_code)
+    # Unique by the constraints in Meta, not unique=True: on PostgreSQL that would
+    # add a second (LIKE) index to each, written on every registration, never read.
+    number = models.CharField("信访事项编号", max_length=32)
+    query_code = models.CharField("查询码", max_length=16, default=new_query_code)
     numbering_region = models.ForeignKey(
         Region, verbose_name="编号区划", on_delete=models.PROTECT, related_name="+"
     )
@@ -134,7 +140,9 @@ class Case(models.Model):
     content = models.TextField("信访内容")
     demands = models.TextField("诉求", blank=True)
     purpose = models.CharField("信访目的", max_length=20, choices=Purpose.choices)
-    category = models.ForeignKey(Category, verbose_name="内容分类", on_delete=models.PROTECT, related_name="cases")
+    # No index of its own: case_category_recent leads with it.
+    category = models.ForeignKey(Category, verbose_name="内容分类", on_delete=models.PROTECT, related_name="cases",
+                                 db_index=False)
     issue_region = models.ForeignKey(
         Region, verbose_name="问题属地", on_delete=models.PROTECT, related_name="cases"
     )
@@ -160,11 +168,13 @@ class Case(models.Model):
 
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED)
     registered_org = models.ForeignKey(Org, verbose_name="登记单位", on_delete=models.PROTECT, related_name="+")
-    current_org = models.ForeignKey(Org, verbose_name="当前办理单位", on_delete=models.PROTECT, related_name="+")
+    # No index of its own: case_current_org_recent leads with it.
+    current_org = models.ForeignKey(Org, verbose_name="当前办理单位", on_delete=models.PROTECT, related_name="+",
+                                    db_index=False)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    registered_at = models.DateTimeField("登记时间", db_index=True)
+    registered_at = models.DateTimeField("登记时间")  # indexed by case_recent (and the other *_recent)
     rule_set = models.CharField("适用规则", max_length=20, default="2022")
     next_due_at = models.DateTimeField("最近期限", null=True, blank=True)
     submission_count = models.PositiveIntegerField("信访件数", default=1)
@@ -186,6 +196,10 @@ class Case(models.Model):
             models.Index(fields=["status", "-registered_at"], name="case_status_recent"),
             # Routing suggestions read past cases of one category in a period.
             models.Index(fields=["category", "-registered_at"], name="case_category_recent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["query_code"], name="case_query_code_unique"),
         ]
 
     def __str__(self) -> str:
@@ -252,7 +266,8 @@ class Submission(models.Model):
     petitioners = models.ManyToManyField(Petitioner, verbose_name="信访人", related_name="submissions")
     # Idempotency: the token a form carries. A double click or a retried POST
     # finds the submission it already made instead of making another.
-    client_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Unique by submission_client_token (Meta), without the LIKE index unique=True adds.
+    client_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     # 来信
     postmark_date = models.DateField("邮戳日期", null=True, blank=True)
@@ -270,6 +285,7 @@ class Submission(models.Model):
         verbose_name = "信访件"
         verbose_name_plural = "信访件"
         ordering = ["received_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["client_token"], name="submission_client_token")]
 
 
 class AttachmentKind(models.TextChoices):

@@ -57,7 +57,8 @@ class OutboxMessage(models.Model):
     recipient = EncryptedTextField("接收人", blank=True)
     last_error = models.TextField("最近一次错误", blank=True)
     payload = models.JSONField(default=dict)
-    dedupe_key = models.CharField(max_length=120, unique=True)
+    # Unique by outbox_dedupe_key (Meta), without the LIKE index unique=True adds.
+    dedupe_key = models.CharField(max_length=120)
     state = models.CharField("状态", max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)
     attempts = models.PositiveSmallIntegerField("发送次数", default=0)
     created_at = models.DateTimeField("生成时间")
@@ -71,6 +72,7 @@ class OutboxMessage(models.Model):
         verbose_name = "待发通知"
         verbose_name_plural = "待发通知"
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="outbox_dedupe_key")]
 
     def __str__(self) -> str:
         return f"{self.template} #{self.pk}"

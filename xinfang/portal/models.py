@@ -15,7 +15,7 @@ class PhoneVerification(models.Model):
     submission's client token, so a retried POST is recognised as the same one).
     """
 
-    phone_index = models.CharField(max_length=64, db_index=True)
+    phone_index = models.CharField(max_length=64)  # indexed by portal_verification_latest
     code_hash = models.CharField(max_length=64)
     purpose = models.CharField(max_length=20, default="petition")
     created_at = models.DateTimeField()

@@ -1,0 +1,64 @@
+"""The indexes the migrations leave on the tables every registration writes:
+each unique rule still enforced, and nothing written that no query reads (the
+LIKE twins PostgreSQL adds for unique=True and db_index=True text columns)."""
+
+import pytest
+from django.db import connection
+
+from xinfang.cases.models import Case, Petitioner, Submission
+from xinfang.notifications.models import OutboxMessage
+from xinfang.portal.models import PhoneVerification
+
+pytestmark = pytest.mark.django_db
+
+HOT = [Case, Petitioner, Submission, OutboxMessage, PhoneVerification]
+
+
+def indexes(model) -> dict[str, dict]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return {name: c for name, c in found.items() if c["index"] or c["unique"]}
+
+
+def unique_on(model, column: str) -> bool:
+    return any(c["unique"] and c["columns"] == [column] for c in indexes(model).values())
+
+
+@pytest.mark.parametrize(("model", "column"), [
+    (Case, "number"), (Case, "query_code"), (Submission, "client_token"), (OutboxMessage, "dedupe_key"),
+    (Petitioner, "id_number_index"),  # partial: people without an ID number may share ""
+])
+def test_every_unique_rule_is_still_enforced_by_an_index(model, column):
+    assert unique_on(model, column)
+
+
+def test_the_petitioner_id_number_is_unique_when_given():
+    from django.db import IntegrityError, transaction
+
+    Petitioner.objects.bulk_create([Petitioner(name="甲", id_number_index=""), Petitioner(name="乙", id_number_index="")])
+    Petitioner.objects.create(name="丙", id_number="110101199003074514")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Petitioner.objects.create(name="丁", id_number="110101199003074514")
+
+
+# Hashes and random codes: matched by equality only, and their LIKE twins were
+# written at random places on every registration.
+KEYS = [(Case, "number"), (Case, "query_code"), (Petitioner, "id_number_index"), (Petitioner, "phone_index"),
+        (Submission, "client_token"), (OutboxMessage, "dedupe_key"), (PhoneVerification, "phone_index")]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the LIKE twins are PostgreSQL's")
+@pytest.mark.parametrize(("model", "column"), KEYS)
+def test_keys_have_no_like_index(model, column):
+    like = [name for name, c in indexes(model).items() if c["columns"] == [column] and name.endswith("_like")]
+    assert like == []
+
+
+@pytest.mark.parametrize(("model", "column", "composite"), [
+    (Case, "category_id", "case_category_recent"), (Case, "current_org_id", "case_current_org_recent"),
+    (Case, "registered_at", "case_recent"), (PhoneVerification, "phone_index", "portal_verification_latest"),
+])
+def test_a_column_a_composite_index_leads_with_has_no_index_of_its_own(model, column, composite):
+    found = indexes(model)
+    assert found[composite]["columns"][0] == column
+    assert [name for name, c in found.items() if c["columns"] == [column]] == []
