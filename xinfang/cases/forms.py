@@ -1,7 +1,6 @@
 """Registration forms. They turn raw input into an `actions.Registration` or
 say, in Chinese, exactly what is wrong — and then nothing is saved."""
 
-import uuid
 from datetime import datetime, time
 from typing import cast
 
@@ -15,7 +14,7 @@ from xinfang.orgs.models import Org, Region
 
 from .actions import GROUP_THRESHOLD, MAX_REPRESENTATIVES, PetitionerData, Registration
 from .attachments import check_upload
-from .models import AttachmentKind, Category, Channel, OnlineSource, Purpose
+from .models import AttachmentKind, Category, Channel, OnlineSource, Purpose, new_client_token
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M")
@@ -107,7 +106,7 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["category"]).choices = category_choices()
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-        self.fields["client_token"].initial = uuid.uuid4().hex
+        self.fields["client_token"].initial = new_client_token()
         if channel == Channel.LETTER:
             self.fields["letter_received_date"].required = True
             self.fields["letter_received_date"].initial = timezone.localdate()

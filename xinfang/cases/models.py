@@ -3,6 +3,7 @@ the append-only timeline. Status is only ever written together with an event
 (see actions.py); nothing here changes it on its own."""
 
 import secrets
+import time
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -119,6 +120,16 @@ class Petitioner(models.Model):
 
         self.id_number_index = index_field(self.id_number) if self.id_number else ""
         self.phone_index = index_field(self.phone) if self.phone else ""
+
+
+def new_client_token() -> str:
+    """A form's idempotency key (Submission.client_token): 32 hex digits, the
+    first 12 the time in milliseconds, the other 20 random (80 bits: not to be
+    guessed). Time first, so each new submission's entry in the unique index
+    lands beside the last ones: a random key (uuid4) puts every insert on a
+    leaf page of its own, which PostgreSQL must read in and, the first time
+    after each checkpoint, write to its log whole (8 kB)."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
 def new_query_code() -> str:

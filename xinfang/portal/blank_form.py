@@ -4,9 +4,9 @@ four values are the same for every visitor — the CSRF token, the two
 proof-of-work challenges and the form's client token. It is rendered again when
 the category table reloads (xinfang.cases.categories.second_level)."""
 
-import uuid
-
 from django.http import HttpRequest, HttpResponse
+
+from xinfang.cases.models import new_client_token
 
 from . import challenge, page_cache
 from .forms import PetitionForm
@@ -27,5 +27,5 @@ def blank_form_page(request: HttpRequest, context_for, version: object) -> HttpR
                            sms_challenge=page_cache.mark("sms_challenge"))
 
     values = {"challenge": challenge.issue("petition"), "sms_challenge": challenge.issue("sms"),
-              "client_token": uuid.uuid4().hex}
+              "client_token": new_client_token()}
     return HttpResponse(page_cache.render(request, TEMPLATE, version, context, values))

@@ -2,7 +2,6 @@
 exactly what is wrong; nothing is saved until every check has passed."""
 
 import re
-import uuid
 from dataclasses import dataclass
 
 from django import forms
@@ -15,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from xinfang.cases.categories import SecondLevel, second_level, second_level_category
 from xinfang.cases.forms import MultipleFileField
-from xinfang.cases.models import Category, Purpose
+from xinfang.cases.models import Category, Purpose, new_client_token
 from xinfang.cases.models_procedure import Rating
 from xinfang.lib.idcard import InvalidIdNumber, validate_id_number
 from xinfang.lib.phone import InvalidPhone, canonical_is_mobile, validate_phone
@@ -199,7 +198,7 @@ class PetitionForm(forms.Form):
         # The page's picker shows the same table (views_petition.form_context).
         self.category_rows, self.category_groups = table.rows, table.groups
         self.fields["category"].set_table(table)
-        self.fields["client_token"].initial = uuid.uuid4().hex
+        self.fields["client_token"].initial = new_client_token()
 
     @classmethod
     def prepare_fields(cls, fields: dict) -> None:
