@@ -122,8 +122,9 @@ class People:
             else:
                 taken = set()
                 idx = [p.id_index for p in fresh]
-                for i in range(0, len(idx), 500):
-                    taken.update(Petitioner.objects.filter(id_number_index__in=idx[i:i + 500])
+                # 100 at a time: PostgreSQL uses the partial unique index for IN lists of up to 100.
+                for i in range(0, len(idx), 100):
+                    taken.update(Petitioner.objects.filter(id_number_index__in=idx[i:i + 100])
                                  .values_list("id_number_index", flat=True))
             fresh = [p for p in fresh if p.id_index in taken]
             if not fresh:
