@@ -1,5 +1,6 @@
 """Case numbers stay unique when registrars register at the same moment."""
 
+import re
 import threading
 
 import pytest
@@ -32,3 +33,27 @@ def test_it_never_hands_out_a_number_twice_under_concurrency(orgs):
     assert not errors, errors
     assert len(numbers) == 30 == len(set(numbers))
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 31))
+
+
+@pytest.mark.django_db
+def test_the_case_row_is_written_once_with_its_number(orgs):
+    """No placeholder number updated afterwards: an UPDATE of the case row would
+    write a second copy of it and of every index entry (PostgreSQL), on every
+    registration. The rows referring to the case may come first (PostgreSQL
+    checks foreign keys at commit); the number follows the county's last one."""
+    from django.test.utils import CaptureQueriesContext
+
+    from xinfang.cases.models import Case, CaseOrg, Submission
+
+    first = make_case(orgs["lx_bureau"], None, seq=1)
+    with CaptureQueriesContext(connection) as queries:
+        case = make_case(orgs["lx_bureau"], None, seq=2)
+    table = Case._meta.db_table
+    sqls = [q["sql"] for q in queries]
+    writes = [sql for sql in sqls if re.search(rf'INSERT INTO "?{table}"? ', sql)]
+    updates = [sql for sql in sqls if re.search(rf'UPDATE "?{table}"? ', sql)]
+    assert len(writes) == 1 and updates == []
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.number == case.number and not stored.number.startswith("~")
+    assert int(stored.number.rsplit("-", 1)[1]) == int(first.number.rsplit("-", 1)[1]) + 1
+    assert CaseOrg.objects.filter(case=stored).exists() and Submission.objects.filter(case=stored).exists()

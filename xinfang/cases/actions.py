@@ -4,7 +4,7 @@ event with it; views and the API call these and nothing else."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from .models import (
     Status,
     Submission,
 )
-from .numbering import next_case_number, numbering_region, provisional_number
+from .numbering import insert_numbered, next_case_number, numbering_region, reserve_case_id
 from .signals import notify_submission_received
 
 GROUP_THRESHOLD = 5  # 集体访: five or more people
@@ -221,10 +221,12 @@ def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = F
         clock = clocks.new_clock("dispose" if org.is_bureau else "accept", at=reg.received_at, rule_set=rule_set)
         # The number comes last, just before the event that quotes it: taking it
         # locks the county's counter row until commit, and every registration in
-        # the county waits for that lock. Until then the row has a provisional
-        # number no one else can see.
-        case = insert(Case(
-            number=provisional_number(),
+        # the county waits for that lock. On PostgreSQL the case row itself is
+        # written then, with its number (its id reserved now, for the rows that
+        # refer to it); on SQLite, whose writers queue for the whole transaction
+        # anyway, the number is taken first and the row written at once.
+        case = Case(
+            number="",
             numbering_region_id=numbering_region(org.region_id),
             title=reg.title,
             content=reg.content,
@@ -251,11 +253,18 @@ def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = F
             rule_set=rule_set,
             next_due_at=clock.due_at,
             search_text=index_text(reg.title, reg.content, reg.demands),
-        ))
+        )
+        numbered_last = connection.vendor == "postgresql"
+        if numbered_last:
+            case.pk = reserve_case_id()
+        else:
+            case.number = next_case_number(case.numbering_region_id, year)
+            insert(case)
         insert(CaseOrg(case=case, org=org, relation="registered"))
         sub, people = _make_submission(case, reg, actor=actor, org=org, is_repeat=False, new_case=True)
         clocks.insert_first_clock(case, clock)
-        case.number = next_case_number(case.numbering_region_id, year, case_id=case.pk)
+        if numbered_last:
+            insert_numbered(case, year)
         event = record_event(
             case,
             "register",

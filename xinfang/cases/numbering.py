@@ -1,8 +1,8 @@
 """Readable case numbers, unique per region and year: 320213-2026-000123."""
 
-import uuid
-
 from django.db import IntegrityError, connection, transaction
+
+from xinfang.lib.dbinsert import insert_reserved
 
 from .models import Case, CaseCounter
 
@@ -17,47 +17,69 @@ def format_number(region_code: str, year: int, seq: int) -> str:
     return f"{region_code.ljust(6, '0')}-{year}-{seq:06d}"
 
 
-def provisional_number() -> str:
-    """A unique placeholder for a case row written before its number is taken
-    (see next_case_number: take it as late in the transaction as possible)."""
-    return f"~{uuid.uuid4().hex[:30]}"  # within the 32 characters of Case.number
+def reserve_case_id() -> int:
+    """PostgreSQL: the id the next case row will have, from the table's own
+    sequence, so its other rows can be written before it (their foreign keys
+    are checked at commit) and the case row last, with its number
+    (insert_numbered)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [Case._meta.db_table, Case._meta.pk.column])
+        return cur.fetchone()[0]
 
 
-def next_case_number(region_code: str, year: int, *, case_id: int | None = None) -> str:
-    """Hand out the next number; with `case_id`, also write it onto that case.
-    Must run inside the registering transaction so a rolled-back registration
-    also gives its number back.
-
-    One `UPDATE … RETURNING` increments and reads atomically: PostgreSQL locks
-    the counter row until commit, SQLite serialises writers (IMMEDIATE
-    transactions), so two registrations can never read the same value. On
-    PostgreSQL the case's number is written by the same statement.
+def insert_numbered(case: Case, year: int) -> str:
+    """PostgreSQL: take the next number of the case's numbering region and year
+    and write the case row (its id reserved by reserve_case_id) with it, in one
+    statement. Before, the row was written with a placeholder and then updated:
+    a second copy of the row and of each of its index entries, on every
+    registration.
 
     The counter row stays locked until the registering transaction commits, so
     registrations in one county queue behind each other for the rest of the
     transaction: call this as late in it as possible."""
+    region = case.numbering_region_id
+    # format_number in SQL: the prefix, then at least six digits.
+    counter = (f"UPDATE {CaseCounter._meta.db_table} SET last_value = last_value + 1"  # noqa: S608 - our table
+               " WHERE region_id = %s AND year = %s"
+               " RETURNING %s || lpad(last_value::text, greatest(6, length(last_value::text)), '0') AS number")
+    params = [region, year, format_number(region, year, 0)[:-6]]
+
+    def write() -> tuple | None:
+        return insert_reserved(case, prefix=f"WITH c AS ({counter})", prefix_params=params,
+                               computed={"number": "c.number"}, source="c")
+
+    row = write()
+    if row is None:  # the first case of this region and year
+        _create_counter(region, year)
+        row = write()
+    if row is None:
+        raise RuntimeError(f"no case counter for {region}/{year}")
+    case.number = row[0]
+    return case.number
+
+
+def next_case_number(region_code: str, year: int) -> str:
+    """Hand out the next number. Must run inside the registering transaction so
+    a rolled-back registration also gives its number back.
+
+    One `UPDATE … RETURNING` increments and reads atomically: PostgreSQL locks
+    the counter row until commit, SQLite serialises writers (IMMEDIATE
+    transactions), so two registrations can never read the same value."""
     table = CaseCounter._meta.db_table
     sql = f"UPDATE {table} SET last_value = last_value + 1 WHERE region_id = %s AND year = %s RETURNING last_value"  # noqa: S608 - table name is ours
-    params: list = [region_code, year]
-    together = case_id is not None and connection.vendor == "postgresql"
-    if together:
-        # format_number in SQL: the prefix, then at least six digits.
-        sql = (f"WITH c AS ({sql}) UPDATE {Case._meta.db_table} SET number = %s || "  # noqa: S608 - table names are ours
-               "lpad(c.last_value::text, greatest(6, length(c.last_value::text)), '0') "
-               "FROM c WHERE id = %s RETURNING c.last_value")
-        params += [format_number(region_code, year, 0)[:-6], case_id]
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(sql, [region_code, year])
         row = cur.fetchone()
         if row is None:
-            try:
-                with transaction.atomic():
-                    CaseCounter.objects.create(region_id=region_code, year=year, last_value=0)
-            except IntegrityError:
-                pass  # another registration created the row first; fine
-            cur.execute(sql, params)
+            _create_counter(region_code, year)
+            cur.execute(sql, [region_code, year])
             row = cur.fetchone()
-    number = format_number(region_code, year, row[0])
-    if case_id is not None and not together:
-        Case.objects.filter(pk=case_id).update(number=number)
-    return number
+    return format_number(region_code, year, row[0])
+
+
+def _create_counter(region_code: str, year: int) -> None:
+    try:
+        with transaction.atomic():
+            CaseCounter.objects.create(region_id=region_code, year=year, last_value=0)
+    except IntegrityError:
+        pass  # another registration created the row first; fine

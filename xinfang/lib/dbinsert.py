@@ -165,6 +165,43 @@ def upsert(obj: Model, *, unique: str, partial: bool, update: list[str], returni
     return row
 
 
+def insert_reserved(obj: Model, *, prefix: str, prefix_params: list, computed: dict[str, str], source: str,
+                    using: str = DEFAULT_DB_ALIAS) -> tuple | None:
+    """INSERT the new `obj`, its automatic key already reserved (nextval), as a
+    SELECT: `prefix` (a WITH …) and `source` (what the SELECT reads FROM) go
+    around it, and each column named in `computed` takes the SQL expression
+    given (no parameters of its own: it reads what `source` gives) instead of
+    obj's value. Returns the row of `RETURNING` those columns, or None if the
+    SELECT gave no row. The statement is built once per model and shape."""
+    meta = obj._meta
+    if meta.auto_field is None or obj.pk is None:
+        raise ValueError("insert_reserved() is for a new row whose automatic key was reserved")
+    connection = connections[using]
+    shape = _shape(type(obj), connection)
+    by_column = dict(zip((f.column for f in shape.fields), range(len(shape.fields)), strict=True))
+    purpose = ("insert_reserved", prefix, source, tuple(sorted(computed.items())))
+    sql = shape.statements.get(purpose)
+    if sql is None:
+        quote = connection.ops.quote_name
+        selects = ["%s"] * len(shape.fields)
+        for column, expression in computed.items():
+            selects[by_column[column]] = expression
+        returning = ", ".join(quote(c) for c in computed)
+        key = quote(meta.pk.column or "")
+        # Table and columns come from the model; expressions from the caller's code; every value is a parameter.
+        sql = shape.statements[purpose] = (
+            f"{prefix} INSERT INTO {shape.table} ({key}, {', '.join(shape.columns)})"  # noqa: S608
+            f" SELECT %s, {', '.join(selects)} FROM {source} RETURNING {returning}")
+    values = [v for f, v in zip(shape.fields, _values(obj, shape, connection), strict=True)
+              if f.column not in computed]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*prefix_params, obj.pk, *values])
+        row = cursor.fetchone()
+    if row is not None:
+        _saved(obj, using)
+    return row
+
+
 def insert_all(objs: list[M], *, using: str = DEFAULT_DB_ALIAS) -> list[M]:
     """Save new rows in one statement either way: `insert` for one (the common
     case: one petitioner), bulk_create for more (a group visit's fifty)."""
