@@ -570,7 +570,8 @@ def submissions(port: int, seconds: float, category: int, regions: list[str]) ->
     s["check"] = {
         "ok": s.get("ok", 0), "new_cases": Case.objects.count() - before, "submissions": subs.count(),
         "distinct_cases": subs.values("case").distinct().count(),
-        "provisional": subs.filter(case__number__startswith="~").count(),
+        # Every number as format_number writes it: nothing left unnumbered.
+        "malformed": subs.exclude(case__number__regex=r"^[0-9]{6}-[0-9]{4}-[0-9]{6,}$").count(),
         "numbers": subs.values("case__number").distinct().count(),
     }
     s["rate"] = s.get("ok", 0) / seconds
@@ -663,9 +664,9 @@ def forget_limits() -> None:
 def vacuum_written_tables() -> str | None:
     """VACUUM (ANALYZE) the tables the submissions write, if this server's
     autovacuum is off (as on the bench machine): the dead rows earlier bench
-    runs left (each registration's case row is written twice) would otherwise
-    pile up run after run, a state no server with autovacuum (the default)
-    stays in. A note for the output, or None."""
+    runs left (consumed SMS codes, counters, cases registered by older code)
+    would otherwise pile up run after run, a state no server with autovacuum
+    (the default) stays in. A note for the output, or None."""
     from django.db import connection
 
     from xinfang.cases.models import Case, CaseCounter, Petitioner, Submission
@@ -776,10 +777,10 @@ def run() -> None:
                 print(line("  POST /petition/ (final POST → receipt)", None, s["post_ms"]))
                 print(line("  POST /petition/sms-code/", None, s["sms_ms"]))
                 c = s["check"]
-                same = c["ok"] == c["submissions"] == c["distinct_cases"] == c["numbers"] and not c["provisional"]
+                same = c["ok"] == c["submissions"] == c["distinct_cases"] == c["numbers"] and not c["malformed"]
                 print(f"  submissions ok {c['ok']}, throttled {s.get('throttled', 0)}, errors {s.get('err', 0)}"
                       f" {s['errors'] or ''}; check: {c['submissions']} stored with our tokens, {c['distinct_cases']}"
-                      f" distinct cases, {c['numbers']} distinct numbers, {c['provisional']} provisional"
+                      f" distinct cases, {c['numbers']} distinct numbers, {c['malformed']} malformed"
                       f" → {'OK, each exactly once' if same else 'MISMATCH'}")
                 print(cpu_line(s["cpu"], s.get("ok", 0), "submission"))
             if s1:

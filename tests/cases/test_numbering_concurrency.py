@@ -37,7 +37,7 @@ def test_it_never_hands_out_a_number_twice_under_concurrency(orgs):
 
 @pytest.mark.django_db
 def test_the_case_row_is_written_once_with_its_number(orgs):
-    """No placeholder number updated afterwards: an UPDATE of the case row would
+    """The number is written with the row, not by an UPDATE afterwards, which would
     write a second copy of it and of every index entry (PostgreSQL), on every
     registration. The rows referring to the case may come first (PostgreSQL
     checks foreign keys at commit); the number follows the county's last one."""

@@ -85,8 +85,9 @@ class Petitioner(models.Model):
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, blank=True, choices=[("M", "男"), ("F", "女")])
     id_number = EncryptedTextField("身份证号码", blank=True)
-    # Indexed in Meta, not by db_index: on PostgreSQL that would add a second (LIKE)
-    # index to each, written at random places on every registration, never read.
+    # Indexed by petitioner_unique_id and petitioner_phone (Meta), not db_index: on
+    # PostgreSQL that adds a second (LIKE) index, written at random places on every
+    # registration, never read.
     id_number_index = models.CharField(max_length=64, blank=True, editable=False)
     phone = EncryptedTextField("联系电话", blank=True)
     phone_index = models.CharField(max_length=64, blank=True, editable=False)

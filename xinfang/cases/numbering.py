@@ -30,30 +30,19 @@ def reserve_case_id() -> int:
 def insert_numbered(case: Case, year: int) -> str:
     """PostgreSQL: take the next number of the case's numbering region and year
     and write the case row (its id reserved by reserve_case_id) with it, in one
-    statement. Before, the row was written with a placeholder and then updated:
-    a second copy of the row and of each of its index entries, on every
-    registration.
+    statement: the row is written once, never updated to take its number (which
+    would write a second copy of it and of each of its index entries).
 
     The counter row stays locked until the registering transaction commits, so
     registrations in one county queue behind each other for the rest of the
     transaction: call this as late in it as possible."""
     region = case.numbering_region_id
     # format_number in SQL: the prefix, then at least six digits.
-    counter = (f"UPDATE {CaseCounter._meta.db_table} SET last_value = last_value + 1"  # noqa: S608 - our table
-               " WHERE region_id = %s AND year = %s"
-               " RETURNING %s || lpad(last_value::text, greatest(6, length(last_value::text)), '0') AS number")
+    counter = (f"{_TAKE} RETURNING %s || lpad(last_value::text, greatest(6, length(last_value::text)), '0')"
+               " AS number")
     params = [region, year, format_number(region, year, 0)[:-6]]
-
-    def write() -> tuple | None:
-        return insert_reserved(case, prefix=f"WITH c AS ({counter})", prefix_params=params,
-                               computed={"number": "c.number"}, source="c")
-
-    row = write()
-    if row is None:  # the first case of this region and year
-        _create_counter(region, year)
-        row = write()
-    if row is None:
-        raise RuntimeError(f"no case counter for {region}/{year}")
+    row = _with_counter(region, year, lambda: insert_reserved(
+        case, prefix=f"WITH c AS ({counter})", prefix_params=params, computed={"number": "c.number"}, source="c"))
     case.number = row[0]
     return case.number
 
@@ -65,16 +54,30 @@ def next_case_number(region_code: str, year: int) -> str:
     One `UPDATE … RETURNING` increments and reads atomically: PostgreSQL locks
     the counter row until commit, SQLite serialises writers (IMMEDIATE
     transactions), so two registrations can never read the same value."""
-    table = CaseCounter._meta.db_table
-    sql = f"UPDATE {table} SET last_value = last_value + 1 WHERE region_id = %s AND year = %s RETURNING last_value"  # noqa: S608 - table name is ours
-    with connection.cursor() as cur:
-        cur.execute(sql, [region_code, year])
-        row = cur.fetchone()
-        if row is None:
-            _create_counter(region_code, year)
-            cur.execute(sql, [region_code, year])
-            row = cur.fetchone()
-    return format_number(region_code, year, row[0])
+
+    def take() -> tuple | None:
+        with connection.cursor() as cur:
+            cur.execute(f"{_TAKE} RETURNING last_value", [region_code, year])
+            return cur.fetchone()
+
+    return format_number(region_code, year, _with_counter(region_code, year, take)[0])
+
+
+# Table name is ours; region and year are parameters.
+_TAKE = (f"UPDATE {CaseCounter._meta.db_table} SET last_value = last_value + 1"  # noqa: S608
+         " WHERE region_id = %s AND year = %s")
+
+
+def _with_counter(region_code: str, year: int, take):
+    """`take()`'s row, creating the counter for the first case of this region
+    and year (take() found none) and taking again."""
+    row = take()
+    if row is None:
+        _create_counter(region_code, year)
+        row = take()
+    if row is None:
+        raise RuntimeError(f"no case counter for {region_code}/{year}")
+    return row
 
 
 def _create_counter(region_code: str, year: int) -> None:

@@ -63,16 +63,18 @@ def _saved(obj: Model, using: str) -> None:
     obj._state.db = using
 
 
-def _run(obj: Model, purpose: Hashable, build, using: str) -> tuple | None:
+def _run(obj: Model, purpose: Hashable, build, using: str, arrange=None) -> tuple | None:
     """Execute this model's statement for `purpose` (built once by `build(shape,
-    connection)`) with `obj`'s values; the row it returns, if any."""
+    connection)`) with `obj`'s values, or with what `arrange(shape, values)`
+    makes of them; the row it returns, if any."""
     connection = connections[using]
     shape = _shape(type(obj), connection)
     sql = shape.statements.get(purpose)
     if sql is None:
         sql = shape.statements[purpose] = build(shape, connection)
+    values = _values(obj, shape, connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, _values(obj, shape, connection))
+        cursor.execute(sql, arrange(shape, values) if arrange else values)
         return cursor.fetchone() if cursor.description else None
 
 
@@ -176,27 +178,21 @@ def insert_reserved(obj: Model, *, prefix: str, prefix_params: list, computed: d
     meta = obj._meta
     if meta.auto_field is None or obj.pk is None:
         raise ValueError("insert_reserved() is for a new row whose automatic key was reserved")
-    connection = connections[using]
-    shape = _shape(type(obj), connection)
-    by_column = dict(zip((f.column for f in shape.fields), range(len(shape.fields)), strict=True))
-    purpose = ("insert_reserved", prefix, source, tuple(sorted(computed.items())))
-    sql = shape.statements.get(purpose)
-    if sql is None:
+
+    def build(shape: _Shape, connection) -> str:
         quote = connection.ops.quote_name
-        selects = ["%s"] * len(shape.fields)
-        for column, expression in computed.items():
-            selects[by_column[column]] = expression
+        selects = [computed.get(f.column or "", "%s") for f in shape.fields]
         returning = ", ".join(quote(c) for c in computed)
         key = quote(meta.pk.column or "")
         # Table and columns come from the model; expressions from the caller's code; every value is a parameter.
-        sql = shape.statements[purpose] = (
-            f"{prefix} INSERT INTO {shape.table} ({key}, {', '.join(shape.columns)})"  # noqa: S608
-            f" SELECT %s, {', '.join(selects)} FROM {source} RETURNING {returning}")
-    values = [v for f, v in zip(shape.fields, _values(obj, shape, connection), strict=True)
-              if f.column not in computed]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*prefix_params, obj.pk, *values])
-        row = cursor.fetchone()
+        return (f"{prefix} INSERT INTO {shape.table} ({key}, {', '.join(shape.columns)})"  # noqa: S608
+                f" SELECT %s, {', '.join(selects)} FROM {source} RETURNING {returning}")
+
+    def arrange(shape: _Shape, values: list) -> list:
+        return [*prefix_params, obj.pk, *(v for f, v in zip(shape.fields, values, strict=True)
+                                          if f.column not in computed)]
+
+    row = _run(obj, ("insert_reserved", prefix, source, tuple(sorted(computed.items()))), build, using, arrange)
     if row is not None:
         _saved(obj, using)
     return row
