@@ -68,3 +68,52 @@ def test_count_within_counts_every_attempt_and_refuses_past_the_limit(redis_cach
     assert "每小时最多提交2次" in ratelimit.count_within("submit_ip", "10.0.0.1", now)
     assert ratelimit.count_within("submit_ip", "10.0.0.2", now) is None
     assert ratelimit.used("submit_ip", "10.0.0.1", now) == 3
+
+
+def test_at_the_door_counts_claims_and_checks_in_one_round_trip(redis_cache, settings):
+    settings.PORTAL_RATE_LIMITS = {"submit_ip": (2, 3600), "submit_phone": (1, 86400)}
+    now = 1_800_000_000.0
+    client = redis_cache._cache.get_client(write=True)
+    trips = []
+    real = type(client.pipeline()).execute
+
+    def counting(pipe, *args, **kwargs):
+        trips.append(len(pipe.command_stack))
+        return real(pipe, *args, **kwargs)
+
+    import unittest.mock as mock
+
+    with mock.patch.object(type(client.pipeline()), "execute", counting):
+        door = ratelimit.at_the_door(count=[("submit_ip", "10.0.0.1")], claim=ratelimit.Claim("pow:n1", "tok-a", 60),
+                                     check=[("submit_phone", "idx")], now=now)
+    assert door == ratelimit.Door(None, True)
+    assert trips == [5]  # SET NX + INCR, SET NX + GET, GET: one pipeline
+    # The same owner may take its claim again; another may not.
+    assert ratelimit.at_the_door(claim=ratelimit.Claim("pow:n1", "tok-a", 60)).claimed
+    assert not ratelimit.at_the_door(claim=ratelimit.Claim("pow:n1", "tok-b", 60)).claimed
+    ratelimit.hit("submit_phone", "idx", now)
+    door = ratelimit.at_the_door(count=[("submit_ip", "10.0.0.1")], check=[("submit_phone", "idx")], now=now)
+    assert door.problem == ratelimit.limit("submit_phone").message  # read: at its limit of 1
+    door = ratelimit.at_the_door(count=[("submit_ip", "10.0.0.1")], check=[("submit_phone", "idx")], now=now)
+    assert door.problem == ratelimit.limit("submit_ip").message  # counted past 2: the count comes first
+    assert ratelimit.used("submit_ip", "10.0.0.1", now) == 3
+    raw = redis_cache.make_and_validate_key("pow:n1")
+    assert 0 < client.ttl(raw) <= 60
+
+
+def test_at_the_door_means_the_same_on_any_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PORTAL_RATE_LIMITS = {"submit_ip": (2, 3600), "submit_phone": (1, 86400)}
+    caches["default"].clear()
+    now = 1_800_000_000.0
+    first = ratelimit.at_the_door(count=[("submit_ip", "10.0.0.9")], claim=ratelimit.Claim("pow:n2", "a", 60),
+                                  check=[("submit_phone", "idx9")], now=now)
+    assert first == ratelimit.Door(None, True)
+    assert ratelimit.at_the_door(claim=ratelimit.Claim("pow:n2", "a", 60)).claimed
+    assert not ratelimit.at_the_door(claim=ratelimit.Claim("pow:n2", "b", 60)).claimed
+    ratelimit.hit("submit_phone", "idx9", now)
+    assert ratelimit.at_the_door(check=[("submit_phone", "idx9")], now=now).problem == \
+        ratelimit.limit("submit_phone").message
+    ratelimit.at_the_door(count=[("submit_ip", "10.0.0.9")], now=now)
+    assert ratelimit.at_the_door(count=[("submit_ip", "10.0.0.9")], now=now).problem == \
+        ratelimit.limit("submit_ip").message

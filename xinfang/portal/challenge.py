@@ -12,7 +12,8 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+
+from . import ratelimit
 
 SALT = "xinfang.portal.pow"
 MAX_AGE = 30 * 60  # a form may stay open half an hour
@@ -49,9 +50,10 @@ def solves(challenge: str, solution: str, needed: int) -> bool:
     return leading_zero_bits(digest) >= needed
 
 
-def verify(challenge: str, solution: str, *, purpose: str, owner: str) -> None:
-    """Accept the challenge once, for `owner` (a form's client token, or a phone
-    for SMS requests): the same owner may present it again (a retried POST)."""
+def checked(challenge: str, solution: str, *, purpose: str, owner: str) -> ratelimit.Claim:
+    """The signature, age, purpose and hash, checked here; what is left is to
+    take the challenge for `owner` (`ratelimit.at_the_door`, in the same round
+    trip as the request's rate limits), refusing with MSG_USED if that fails."""
     if not challenge or not solution or len(solution) > 20:
         raise ChallengeError(MSG_MISSING)
     try:
@@ -64,8 +66,14 @@ def verify(challenge: str, solution: str, *, purpose: str, owner: str) -> None:
         raise ChallengeError(MSG_MISSING)
     if not solves(challenge, solution, int(data["b"])):
         raise ChallengeError(MSG_MISSING)
-    key = f"portal:pow:{data['n']}"
-    if not cache.add(key, owner, timeout=MAX_AGE) and cache.get(key) != owner:
+    return ratelimit.Claim(f"portal:pow:{data['n']}", owner, MAX_AGE)
+
+
+def verify(challenge: str, solution: str, *, purpose: str, owner: str) -> None:
+    """Accept the challenge once, for `owner` (a form's client token, or a phone
+    for SMS requests): the same owner may present it again (a retried POST)."""
+    claim = checked(challenge, solution, purpose=purpose, owner=owner)
+    if not ratelimit.at_the_door(claim=claim).claimed:
         raise ChallengeError(MSG_USED)
 
 

@@ -2,8 +2,9 @@
 
 Order matters. A retry of a form already accepted goes straight back to its
 receipt (before any check that a first attempt has used up: the challenge,
-the SMS code, the limits). Then the cheap refusals (per-IP limit, form
-validation, proof of work, per-phone limit), then the SMS code, and last the
+the SMS code, the limits). Then the cheap refusals (form validation, proof
+of work; the per-IP count, the challenge's single use and the per-phone limit
+in one cache round trip), then the SMS code, and last the
 one transaction that consumes the code and registers the case. Consuming the
 code locks its row, so a double click's second request waits for the first
 and then finds the submission it made: one case, never two."""
@@ -111,21 +112,26 @@ def registration(form: PetitionForm, *, source: str) -> Registration:
 
 
 def check(form: PetitionForm, *, ip: str) -> sms.PhoneVerification | None:
-    """Run every check; on failure put the Chinese message on the form and return None."""
-    problem = ratelimit.count_within("submit_ip", ip)
-    if problem:
-        raise PetitionRefused(problem, status=429)
+    """Run every check; on failure put the Chinese message on the form and return None.
+    Every post counts against the per-IP limit, valid or not; the counting, the
+    challenge's single use and the per-phone limit share one cache round trip."""
     if not form.is_valid():
+        problem = ratelimit.count_within("submit_ip", ip)
+        if problem:
+            raise PetitionRefused(problem, status=429)
         return None
     d = form.cleaned_data
     try:
-        challenge.verify(d["pow_challenge"], d["pow_solution"], purpose="petition", owner=d["client_token"])
+        claim = challenge.checked(d["pow_challenge"], d["pow_solution"], purpose="petition", owner=d["client_token"])
     except challenge.ChallengeError as e:
-        form.add_error(None, str(e))
+        claim, refusal = None, str(e)
+    door = ratelimit.at_the_door(count=[("submit_ip", ip)], claim=claim,
+                                 check=[("submit_phone", sms.phone_index(d["phone"]))] if claim else [])
+    if door.problem:
+        raise PetitionRefused(door.problem, status=429)
+    if claim is None or not door.claimed:
+        form.add_error(None, challenge.MSG_USED if claim else refusal)
         return None
-    problem = ratelimit.exceeded("submit_phone", sms.phone_index(d["phone"]))
-    if problem:
-        raise PetitionRefused(problem, status=429)
     try:
         return sms.check_code(d["phone"], d["sms_code"], token=d["client_token"])
     except sms.CodeError as e:

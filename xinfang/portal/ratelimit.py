@@ -7,6 +7,7 @@ web process the cache must be shared (REDIS_URL), or each process counts alone."
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -111,6 +112,63 @@ def hit_many(hits: list[tuple[str, str]], now: float | None = None) -> list[int]
             cache.set(key, 1, timeout=timeout)
             counts.append(1)
     return counts
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A single-use key (a solved challenge) taken for `owner` for `seconds`:
+    the same owner may take it again (a retried request), no one else may."""
+
+    key: str
+    owner: str
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Door:
+    """What one round trip at a public POST's door found, checks in the order given."""
+
+    problem: str | None  # the first limit's message: counted past it, or checked at it
+    claimed: bool  # the claim is the owner's (True when there was no claim)
+
+
+def at_the_door(*, count: Sequence[tuple[str, str]] = (), claim: Claim | None = None,
+                check: Sequence[tuple[str, str]] = (), now: float | None = None) -> Door:
+    """`count_within` for `count`, the claim, and `exceeded` for `check`, in one
+    round trip on Redis: a form post used to take four (the per-IP count, the
+    challenge's add and get, the per-phone read), each ~0.1 ms of this process's
+    CPU in redis-py. Elsewhere the same calls one after another."""
+    now = now or time.time()
+    counted = [(_key(scope, ident, limit(scope).seconds, now), limit(scope)) for scope, ident in count]
+    checked = [(_key(scope, ident, limit(scope).seconds, now), limit(scope)) for scope, ident in check]
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        raws = [backend.make_and_validate_key(k) for k, _ in counted + checked]
+        claim_raw = backend.make_and_validate_key(claim.key) if claim else None
+        pipe = backend._cache.get_client(raws[0] if raws else claim_raw, write=True).pipeline(transaction=False)
+        for raw, (_, lim) in zip(raws, counted, strict=False):
+            pipe.set(raw, 0, ex=lim.seconds + 60, nx=True)
+            pipe.incr(raw)
+        if claim is not None:
+            # The owner raw, not pickled like cache.add would: only this function reads it.
+            pipe.set(claim_raw, claim.owner, ex=claim.seconds, nx=True)
+            pipe.get(claim_raw)
+        for raw in raws[len(counted):]:
+            pipe.get(raw)
+        replies = pipe.execute()
+        counts = [int(n) for n in replies[1:2 * len(counted):2]]
+        rest = replies[2 * len(counted):]
+        claimed = claim is None or rest[1] == claim.owner.encode()
+        used = [int(n or 0) for n in rest[2 if claim is not None else 0:]]
+    else:
+        counts = hit_many(list(count), now) if count else []
+        claimed = claim is None or cache.add(claim.key, claim.owner, timeout=claim.seconds) \
+            or cache.get(claim.key) == claim.owner
+        got = cache.get_many([k for k, _ in checked])
+        used = [got.get(k, 0) for k, _ in checked]
+    over = [lim.message for n, (_, lim) in zip(counts, counted, strict=True) if n > lim.count]
+    over += [lim.message for n, (_, lim) in zip(used, checked, strict=True) if n >= lim.count]
+    return Door(over[0] if over else None, claimed)
 
 
 def client_ip(request) -> str:

@@ -22,7 +22,7 @@ from xinfang.lib.sqlrows import Statement, as_instance
 from xinfang.notifications.models import OutboxMessage
 from xinfang.notifications.outbox import queue_message
 
-from . import ratelimit
+from . import challenge, ratelimit
 from .models import PhoneVerification
 
 CODE_TTL = timedelta(minutes=10)
@@ -58,13 +58,17 @@ def _hash(phone: str, code: str) -> str:
     return index_field(f"portal-sms:{phone}:{code}")
 
 
-def send_code(phone: str, *, ip: str, now=None) -> Sent:
-    """Queue a new code for `phone` (already validated as a mobile number)."""
+def send_code(phone: str, *, ip: str, claim: ratelimit.Claim | None = None, now=None) -> Sent:
+    """Queue a new code for `phone` (already validated as a mobile number).
+    `claim`: the request's checked challenge, taken in the same cache round trip
+    as the limits are read (challenge.ChallengeError if it was someone else's)."""
     now = now or timezone.now()
     idx = phone_index(phone)
-    problem = ratelimit.first_exceeded([("sms_ip", ip), ("sms_phone", idx)])
-    if problem:
-        raise CodeError(problem)
+    door = ratelimit.at_the_door(claim=claim, check=[("sms_ip", ip), ("sms_phone", idx)])
+    if not door.claimed:
+        raise challenge.ChallengeError(challenge.MSG_USED)
+    if door.problem:
+        raise CodeError(door.problem)
     code = f"{secrets.randbelow(10**6):06d}"
     saved = _save_with_message(
         PhoneVerification(phone_index=idx, code_hash=_hash(phone, code), created_at=now, expires_at=now + CODE_TTL),

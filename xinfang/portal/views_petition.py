@@ -74,9 +74,9 @@ def sms_code(request):
     except ValidationError as e:
         return answer(e.messages[0], 400)
     try:
-        challenge.verify(request.POST.get("challenge", ""), request.POST.get("solution", ""),
-                         purpose="sms", owner=phone)
-        sent = sms.send_code(phone, ip=ip)
+        claim = challenge.checked(request.POST.get("challenge", ""), request.POST.get("solution", ""),
+                                  purpose="sms", owner=phone)
+        sent = sms.send_code(phone, ip=ip, claim=claim)
     except challenge.ChallengeError as e:
         return answer(str(e), 400)
     except sms.CodeError as e:
