@@ -16,6 +16,7 @@ from xinfang.cases.categories import SecondLevel, second_level, second_level_cat
 from xinfang.cases.forms import MultipleFileField
 from xinfang.cases.models import Category, Purpose, new_client_token
 from xinfang.cases.models_procedure import Rating
+from xinfang.lib.formcopy import QuickCopyFields
 from xinfang.lib.idcard import InvalidIdNumber, validate_id_number
 from xinfang.lib.phone import InvalidPhone, canonical_is_mobile, validate_phone
 from xinfang.orgs import cached
@@ -137,9 +138,11 @@ def clean_mobile(raw: str) -> str:
 def _prepare_once(cls) -> None:
     """Run `cls.prepare_fields` on the class's own fields the first time one of
     its forms is made (not at import: messages are translated, which needs the
-    apps loaded). Idempotent, so two threads racing here do no harm."""
+    apps loaded), and have each form copy them directly, not by deepcopy
+    (formcopy). Idempotent, so two threads racing here do no harm."""
     if "_prepared" not in cls.__dict__:
         cls.prepare_fields(cls.base_fields)
+        cls.base_fields = QuickCopyFields(cls.base_fields)
         cls._prepared = True
 
 
