@@ -10,12 +10,13 @@ SQLite (≥ 3.35, for RETURNING). Values are prepared as save() prepares them
 (`pre_save`: auto_now and friends; `get_db_prep_save`: encryption, JSON). No
 signals are sent and no custom save() runs: only for models that need neither."""
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, Model
+from django.db.models import Field, Model, fields
 from django.db.models.constants import OnConflict
 
 M = TypeVar("M", bound=Model)
@@ -29,6 +30,35 @@ class _Shape:
     table: str  # quoted
     columns: list[str]  # quoted, in the order of `fields`
     statements: dict = field(default_factory=dict)  # every statement built from this shape, by purpose
+    # Per field: its attname, the value types that need none of the field's own
+    # preparation (None: always prepare), and what the driver gets instead (None: the value).
+    plain: list[tuple[str, tuple[type, ...] | None, Callable | None]] = field(default_factory=list)
+
+
+# Fields whose preparation of a value of exactly these types (or None) returns
+# it unchanged: to_python of a str is the str, of an int the int. On PostgreSQL
+# a date, and an aware datetime, also go to psycopg as they are, and integers
+# in the wrapper Django gives them (Int4 for an IntegerField). Exact classes
+# only: a subclass (an encrypted text field) prepares values its own way.
+_INTEGERS = (fields.IntegerField, fields.BigIntegerField, fields.SmallIntegerField, fields.PositiveIntegerField,
+             fields.PositiveBigIntegerField, fields.PositiveSmallIntegerField)
+_PLAIN: dict[type, tuple[type, ...]] = {
+    fields.CharField: (str,), fields.TextField: (str,), fields.BooleanField: (bool,),
+    **dict.fromkeys((*_INTEGERS, fields.AutoField, fields.BigAutoField), (int,)),
+}
+_PLAIN_POSTGRESQL = {**_PLAIN, fields.DateField: (date,), fields.DateTimeField: (datetime,)}
+
+
+def _plain(f: Field, connection) -> tuple[str, tuple[type, ...] | None, Callable | None]:
+    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+        return f.attname, None, None  # pre_save sets the time
+    target = f.target_field if f.is_relation else f  # a foreign key saves its target's value
+    postgresql = connection.vendor == "postgresql"
+    types = (_PLAIN_POSTGRESQL if postgresql else _PLAIN).get(type(target))
+    wrap = None
+    if postgresql and type(target) in _INTEGERS and getattr(connection.ops, "integerfield_type_map", None):
+        wrap = connection.ops.integerfield_type_map[target.get_internal_type()]
+    return f.attname, types, wrap
 
 
 _SHAPES: dict[tuple[type, str], _Shape] = {}
@@ -41,8 +71,9 @@ def _shape(model: type[Model], connection) -> _Shape:
         quote = connection.ops.quote_name
         fields = [f for f in meta.local_concrete_fields
                   if f is not meta.auto_field and not getattr(f, "generated", False) and f.column]
-        shape = _SHAPES[(model, connection.vendor)] = _Shape(fields, quote(meta.db_table),
-                                                            [quote(f.column or "") for f in fields])
+        shape = _SHAPES[(model, connection.vendor)] = _Shape(
+            fields, quote(meta.db_table), [quote(f.column or "") for f in fields],
+            plain=[_plain(f, connection) for f in fields])
     return shape
 
 
@@ -55,7 +86,22 @@ def _new_row(obj: Model) -> None:
 
 
 def _values(obj: Model, shape: _Shape, connection) -> list:
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in shape.fields]
+    """The values save() would write: the field's own preparation, except for
+    values it would return unchanged (see _PLAIN), taken as they are: Django's
+    preparation call chain cost ~5-20 µs a field, ~0.6 ms a registration."""
+    given = obj.__dict__
+    values = []
+    for f, (attname, types, wrap) in zip(shape.fields, shape.plain, strict=True):
+        if types is not None and attname in given:
+            value = given[attname]
+            if value is None:
+                values.append(None)
+                continue
+            if type(value) in types and not (type(value) is datetime and value.tzinfo is None):
+                values.append(wrap(value) if wrap else value)
+                continue
+        values.append(f.get_db_prep_save(f.pre_save(obj, True), connection=connection))
+    return values
 
 
 def _saved(obj: Model, using: str) -> None:
