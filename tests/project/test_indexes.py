@@ -5,7 +5,7 @@ LIKE twins PostgreSQL adds for unique=True and db_index=True text columns)."""
 import pytest
 from django.db import connection
 
-from xinfang.cases.models import Case, Petitioner, Submission
+from xinfang.cases.models import Case, CaseEvent, Petitioner, Submission
 from xinfang.notifications.models import OutboxMessage
 from xinfang.portal.models import PhoneVerification
 
@@ -57,11 +57,17 @@ def test_keys_have_no_like_index(model, column):
 @pytest.mark.parametrize(("model", "column", "composite"), [
     (Case, "category_id", "case_category_recent"), (Case, "current_org_id", "case_current_org_recent"),
     (Case, "registered_at", "case_recent"), (PhoneVerification, "phone_index", "portal_verification_latest"),
+    (CaseEvent, "case_id", "event_case_at"),
 ])
 def test_a_column_a_composite_index_leads_with_has_no_index_of_its_own(model, column, composite):
     found = indexes(model)
     assert found[composite]["columns"][0] == column
     assert [name for name, c in found.items() if c["columns"] == [column]] == []
+
+
+def test_the_numbering_region_is_not_indexed():
+    """Never looked up by: only the county's counter row is (cases.numbering)."""
+    assert [name for name, c in indexes(Case).items() if "numbering_region_id" in c["columns"]] == []
 
 
 def test_the_id_number_blind_index_has_one_index_the_partial_unique_one():

@@ -148,8 +148,9 @@ class Case(models.Model):
     # add a second (LIKE) index to each, written on every registration, never read.
     number = models.CharField("信访事项编号", max_length=32)
     query_code = models.CharField("查询码", max_length=16, default=new_query_code)
+    # Never looked up by (only the county's counter row is): no index to write.
     numbering_region = models.ForeignKey(
-        Region, verbose_name="编号区划", on_delete=models.PROTECT, related_name="+"
+        Region, verbose_name="编号区划", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     title = models.CharField("标题", max_length=100)
     content = models.TextField("信访内容")
@@ -341,7 +342,8 @@ class Attachment(models.Model):
 class CaseEvent(models.Model):
     """Append-only timeline: the only record of what happened to a case."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # A case's events are found by event_case_at (case, at): no index of its own.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
