@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xinfang.lib.plans import generic_plans
 from xinfang.rules.rulesets import get_rule
 
 from . import access
@@ -37,6 +38,7 @@ def home(request):
     return kiosk_render(request, "home.html")
 
 
+@generic_plans
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def petition(request):
@@ -50,12 +52,14 @@ def petition(request):
     return kiosk_render(request, "petition.html", form_context(KioskPetitionForm()))
 
 
+@generic_plans
 @login_not_required
 @require_GET
 def receipt(request, token: str):
     return kiosk_render(request, "receipt.html", receipt_context(request, token))
 
 
+@generic_plans
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def track(request):
@@ -69,6 +73,7 @@ def track(request):
     return kiosk_render(request, "track.html", {"form": form, "alphabet": QUERY_ALPHABET})
 
 
+@generic_plans
 @login_not_required
 @require_GET
 def case(request, key: str):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xinfang.cases.attachments import ALLOWED_EXTENSIONS_TEXT
 from xinfang.cases.categories import second_level
 from xinfang.cases.models import Submission
+from xinfang.lib.plans import generic_plans
 from xinfang.orgs.models import Region
 
 from . import access, challenge, ratelimit, sms
@@ -43,6 +44,7 @@ def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[Submission
     return accepted.submission, 200
 
 
+@generic_plans
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def petition(request):
@@ -58,6 +60,7 @@ def petition(request):
     return render(request, "portal/petition.html", form_context(PetitionForm()))
 
 
+@generic_plans
 @login_not_required
 @require_POST
 def sms_code(request):
@@ -91,6 +94,7 @@ def receipt_context(request, token: str) -> dict:
     return receipt_context_for(request, sub)
 
 
+@generic_plans
 @login_not_required
 @require_GET
 def receipt(request, token: str):

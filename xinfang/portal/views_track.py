@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.cases.workflow_engine import TransitionError
+from xinfang.lib.plans import generic_plans
 
 from . import access, page_cache, ratelimit, track_cache
 from .actions import evaluate_case, request_review
@@ -46,6 +47,7 @@ def answered(response, url: str):
     return response
 
 
+@generic_plans
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def track(request):
@@ -97,12 +99,14 @@ def keyed_page(request, template: str, key: str, slot, context: Callable[[str], 
     return full(context(key))
 
 
+@generic_plans
 @login_not_required
 @require_GET
 def track_case(request, key: str):
     return render_case(request, key)
 
 
+@generic_plans
 @login_not_required
 @require_POST
 def evaluate(request, key: str):
@@ -119,6 +123,7 @@ def evaluate(request, key: str):
     return render_case(request, key, evaluation=form, status=400)
 
 
+@generic_plans
 @login_not_required
 @require_POST
 def review(request, key: str):
