@@ -35,7 +35,7 @@ def _widget(widget: forms.Widget) -> forms.Widget:
     new = _shallow(widget)
     new.attrs = widget.attrs.copy()
     if isinstance(widget, ChoiceWidget):
-        new._choices = _choices(widget._choices)  # past the setter: already normalised
+        new._choices = _choices(widget._choices)  # type: ignore[attr-defined]  # past the setter: normalised
     return new
 
 
@@ -49,7 +49,7 @@ def quick_copy(field: forms.Field) -> forms.Field:
     new.error_messages = field.error_messages.copy()
     new.validators = field.validators[:]
     if isinstance(field, forms.ChoiceField):
-        new._choices = _choices(field._choices)
+        new._choices = _choices(field._choices)  # type: ignore[attr-defined]
     return new
 
 

@@ -149,7 +149,7 @@ def at_the_door(*, count: Sequence[tuple[str, str]] = (), claim: Claim | None = 
         for raw, (_, lim) in zip(raws, counted, strict=False):
             pipe.set(raw, 0, ex=lim.seconds + 60, nx=True)
             pipe.incr(raw)
-        if claim is not None:
+        if claim is not None and claim_raw is not None:
             # The owner raw, not pickled like cache.add would: only this function reads it.
             pipe.set(claim_raw, claim.owner, ex=claim.seconds, nx=True)
             pipe.get(claim_raw)
