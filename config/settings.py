@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "xinfang.accounts.middleware.LoginRequiredMiddleware",  # Django's, public views first
     "django.contrib.messages.middleware.MessageMiddleware",
     "xinfang.portal.access.AccessCookieMiddleware",  # the public pages' grants (no session)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
