@@ -180,3 +180,14 @@ def test_values_taken_as_they_are_equal_djangos_own_preparation():
                 assert f.from_db_value(a, None, connection) == f.from_db_value(b, None, connection), f.name
                 continue
             assert (type(a), a) == (type(b), b), f.name
+
+
+def test_insert_computed_takes_a_column_from_an_expression_in_the_same_statement():
+    from xinfang.lib.dbinsert import insert_computed
+
+    row = OutboxMessage(template="t", recipient="13812345678", dedupe_key="ignored", created_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        (value,) = insert_computed(row, {"dedupe_key": "'k-' || CAST(41 + 1 AS text)"})
+    assert len(queries) == 1 and value == "k-42" and row.pk is not None and not row._state.adding
+    stored = OutboxMessage.objects.get(pk=row.pk)
+    assert (stored.dedupe_key, stored.template, stored.recipient) == ("k-42", "t", "13812345678")

@@ -29,7 +29,7 @@ from .models import (
     Status,
     Submission,
 )
-from .numbering import insert_numbered, next_case_number, numbering_region, reserve_case_id
+from .numbering import insert_numbered, insert_reserving_case_id, next_case_number, numbering_region
 from .signals import notify_submission_received
 
 GROUP_THRESHOLD = 5  # 集体访: five or more people
@@ -222,8 +222,8 @@ def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = F
         # The number comes last, just before the event that quotes it: taking it
         # locks the county's counter row until commit, and every registration in
         # the county waits for that lock. On PostgreSQL the case row itself is
-        # written then, with its number (its id reserved now, for the rows that
-        # refer to it); on SQLite, whose writers queue for the whole transaction
+        # written then, with its number (its id reserved by the first row that
+        # refers to it); on SQLite, whose writers queue for the whole transaction
         # anyway, the number is taken first and the row written at once.
         case = Case(
             number="",
@@ -255,12 +255,13 @@ def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = F
             search_text=index_text(reg.title, reg.content, reg.demands),
         )
         numbered_last = connection.vendor == "postgresql"
+        registered = CaseOrg(case=case, org=org, relation="registered")
         if numbered_last:
-            case.pk = reserve_case_id()
+            case.pk = insert_reserving_case_id(registered)  # the id, reserved by the first row that refers to it
         else:
             case.number = next_case_number(case.numbering_region_id, year)
             insert(case)
-        insert(CaseOrg(case=case, org=org, relation="registered"))
+            insert(registered)
         sub, people = _make_submission(case, reg, actor=actor, org=org, is_repeat=False, new_case=True)
         clocks.insert_first_clock(case, clock)
         if numbered_last:

@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, connection, transaction
 
-from xinfang.lib.dbinsert import insert_reserved
+from xinfang.lib.dbinsert import insert_computed, insert_reserved
 
 from .models import Case, CaseCounter
 
@@ -17,19 +17,20 @@ def format_number(region_code: str, year: int, seq: int) -> str:
     return f"{region_code.ljust(6, '0')}-{year}-{seq:06d}"
 
 
-def reserve_case_id() -> int:
-    """PostgreSQL: the id the next case row will have, from the table's own
-    sequence, so its other rows can be written before it (their foreign keys
-    are checked at commit) and the case row last, with its number
-    (insert_numbered)."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [Case._meta.db_table, Case._meta.pk.column])
-        return cur.fetchone()[0]
+def insert_reserving_case_id(row) -> int:
+    """PostgreSQL: insert `row` (the first of the new case's rows that refer to
+    it, e.g. its CaseOrg) with the id the case row will have, taken from the
+    case table's own sequence in the same statement; returns that id. The
+    case's other rows are then written before it (their foreign keys are
+    checked at commit) and the case row last, with its number (insert_numbered)."""
+    (row.case_id,) = insert_computed(row, {
+        "case_id": f"nextval(pg_get_serial_sequence('{Case._meta.db_table}', '{Case._meta.pk.column}'))"})
+    return row.case_id
 
 
 def insert_numbered(case: Case, year: int) -> str:
     """PostgreSQL: take the next number of the case's numbering region and year
-    and write the case row (its id reserved by reserve_case_id) with it, in one
+    and write the case row (its id reserved by insert_reserving_case_id) with it, in one
     statement: the row is written once, never updated to take its number (which
     would write a second copy of it and of each of its index entries).
 

@@ -171,6 +171,32 @@ def insert_or_skip(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> bool:
     return True
 
 
+def insert_computed(obj: M, computed: dict[str, str], *, using: str = DEFAULT_DB_ALIAS) -> tuple:
+    """Save the new `obj` (automatic key) with one INSERT in which each column
+    named in `computed` takes the SQL expression given (no parameters: say a
+    nextval() that reserves the key of the row `obj` will refer to) instead of
+    obj's value. Sets `obj.pk`; returns the computed values, in order."""
+    _new_row(obj)
+    if obj._meta.auto_field is None:
+        raise ValueError("insert_computed() returns the new key: for automatic keys only")
+
+    def build(shape: _Shape, connection) -> str:
+        quote = connection.ops.quote_name
+        values = [computed.get(f.column or "", "%s") for f in shape.fields]
+        # Table and columns come from the model; expressions from the caller's code; every value is a parameter.
+        return (f"INSERT INTO {shape.table} ({', '.join(shape.columns)}) VALUES ({', '.join(values)})"  # noqa: S608
+                f"{_returning_key(obj, connection)}, {', '.join(quote(c) for c in computed)}")
+
+    def arrange(shape: _Shape, values: list) -> list:
+        return [v for f, v in zip(shape.fields, values, strict=True) if f.column not in computed]
+
+    row = _run(obj, ("insert_computed", tuple(computed.items())), build, using, arrange)
+    assert row is not None  # noqa: S101 - RETURNING always gives the row
+    obj.pk = row[0]
+    _saved(obj, using)
+    return tuple(row[1:])
+
+
 def insert_parts(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list[str], list]:
     """(quoted table, quoted columns, values ready for the database) of the
     INSERT that saving the new `obj` would run: for the rare statement Django
