@@ -40,3 +40,17 @@ def test_any_other_view_still_needs_a_login():
 def test_the_site_uses_it(client):
     assert client.get("/cases/").status_code == 302
     assert client.get("/petition/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_pages_speak_chinese_without_locale_negotiation(client):
+    """One language, always active: Django's own messages come out in Chinese
+    whatever the browser asks for."""
+    from django import forms
+
+    class F(forms.Form):
+        n = forms.IntegerField()
+
+    assert F({"n": "x"}).errors["n"] == ["输入整数。"]
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in page and "Log in" not in page
