@@ -255,13 +255,13 @@ def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = F
             search_text=index_text(reg.title, reg.content, reg.demands),
         )
         numbered_last = connection.vendor == "postgresql"
-        registered = CaseOrg(case=case, org=org, relation="registered")
         if numbered_last:
-            case.pk = insert_reserving_case_id(registered)  # the id, reserved by the first row that refers to it
+            # The id, reserved by the first row that refers to it.
+            case.pk = insert_reserving_case_id(CaseOrg(case=case, org=org, relation="registered"))
         else:
             case.number = next_case_number(case.numbering_region_id, year)
             insert(case)
-            insert(registered)
+            insert(CaseOrg(case=case, org=org, relation="registered"))  # made after the case has its id
         sub, people = _make_submission(case, reg, actor=actor, org=org, is_repeat=False, new_case=True)
         clocks.insert_first_clock(case, clock)
         if numbered_last:
