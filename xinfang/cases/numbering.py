@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, connection, transaction
 
-from xinfang.lib.dbinsert import insert_computed, insert_reserved
+from xinfang.lib.dbinsert import insert_computed
 
 from .models import Case, CaseCounter
 
@@ -23,8 +23,10 @@ def insert_reserving_case_id(row) -> int:
     case table's own sequence in the same statement; returns that id. The
     case's other rows are then written before it (their foreign keys are
     checked at commit) and the case row last, with its number (insert_numbered)."""
-    (row.case_id,) = insert_computed(row, {
+    written = insert_computed(row, {
         "case_id": f"nextval(pg_get_serial_sequence('{Case._meta.db_table}', '{Case._meta.pk.column}'))"})
+    assert written is not None  # noqa: S101 - an INSERT … VALUES always writes its row
+    row.case_id = written[0]
     return row.case_id
 
 
@@ -41,9 +43,9 @@ def insert_numbered(case: Case, year: int) -> str:
     # format_number in SQL: the prefix, then at least six digits.
     counter = (f"{_TAKE} RETURNING %s || lpad(last_value::text, greatest(6, length(last_value::text)), '0')"
                " AS number")
-    params = [region, year, format_number(region, year, 0)[:-6]]
-    row = _with_counter(region, year, lambda: insert_reserved(
-        case, prefix=f"WITH c AS ({counter})", prefix_params=params, computed={"number": "c.number"}, source="c"))
+    params = (region, year, format_number(region, year, 0)[:-6])
+    row = _with_counter(region, year, lambda: insert_computed(
+        case, {"number": "c.number"}, prefix=f"WITH c AS ({counter})", prefix_params=params, source="c"))
     case.number = row[0]
     return case.number
 

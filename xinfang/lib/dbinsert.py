@@ -52,7 +52,8 @@ _PLAIN_POSTGRESQL = {**_PLAIN, fields.DateField: (date,), fields.DateTimeField: 
 def _plain(f: Field, connection) -> tuple[str, tuple[type, ...] | None, Callable | None]:
     if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
         return f.attname, None, None  # pre_save sets the time
-    target = f.target_field if f.is_relation else f  # type: ignore[attr-defined]  # a foreign key saves its target's
+    # A foreign key saves its target's value.
+    target = f.target_field if f.is_relation else f  # type: ignore[attr-defined]
     postgresql = connection.vendor == "postgresql"
     types = (_PLAIN_POSTGRESQL if postgresql else _PLAIN).get(type(target))
     wrap = None
@@ -171,32 +172,6 @@ def insert_or_skip(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> bool:
     return True
 
 
-def insert_computed(obj: M, computed: dict[str, str], *, using: str = DEFAULT_DB_ALIAS) -> tuple:
-    """Save the new `obj` (automatic key) with one INSERT in which each column
-    named in `computed` takes the SQL expression given (no parameters: say a
-    nextval() that reserves the key of the row `obj` will refer to) instead of
-    obj's value. Sets `obj.pk`; returns the computed values, in order."""
-    _new_row(obj)
-    if obj._meta.auto_field is None:
-        raise ValueError("insert_computed() returns the new key: for automatic keys only")
-
-    def build(shape: _Shape, connection) -> str:
-        quote = connection.ops.quote_name
-        values = [computed.get(f.column or "", "%s") for f in shape.fields]
-        # Table and columns come from the model; expressions from the caller's code; every value is a parameter.
-        return (f"INSERT INTO {shape.table} ({', '.join(shape.columns)}) VALUES ({', '.join(values)})"  # noqa: S608
-                f"{_returning_key(obj, connection)}, {', '.join(quote(c) for c in computed)}")
-
-    def arrange(shape: _Shape, values: list) -> list:
-        return [v for f, v in zip(shape.fields, values, strict=True) if f.column not in computed]
-
-    row = _run(obj, ("insert_computed", tuple(computed.items())), build, using, arrange)
-    assert row is not None  # noqa: S101 - RETURNING always gives the row
-    obj.pk = row[0]
-    _saved(obj, using)
-    return tuple(row[1:])
-
-
 def insert_parts(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list[str], list]:
     """(quoted table, quoted columns, values ready for the database) of the
     INSERT that saving the new `obj` would run: for the rare statement Django
@@ -239,35 +214,45 @@ def upsert(obj: Model, *, unique: str, partial: bool, update: list[str], returni
     return row
 
 
-def insert_reserved(obj: Model, *, prefix: str, prefix_params: list, computed: dict[str, str], source: str,
-                    using: str = DEFAULT_DB_ALIAS) -> tuple | None:
-    """INSERT the new `obj`, its automatic key already reserved (nextval), as a
-    SELECT: `prefix` (a WITH …) and `source` (what the SELECT reads FROM) go
-    around it, and each column named in `computed` takes the SQL expression
-    given (no parameters of its own: it reads what `source` gives) instead of
-    obj's value. Returns the row of `RETURNING` those columns, or None if the
-    SELECT gave no row. The statement is built once per model and shape."""
+def insert_computed(obj: Model, computed: dict[str, str], *, prefix: str = "", prefix_params: tuple = (),
+                    source: str | None = None, using: str = DEFAULT_DB_ALIAS) -> tuple | None:
+    """INSERT the new `obj` (automatic key) with each column named in `computed`
+    taking the SQL expression given (no parameters of its own) instead of obj's
+    value: say a nextval() reserving the key of the row `obj` refers to. Returns
+    the computed values, in order, or None if no row was written.
+
+    The key is the database's (set on obj), or one reserved before (obj.pk set,
+    written as given). With `source` the row is an INSERT … SELECT … FROM source,
+    `prefix` (a WITH …, its values `prefix_params`) before it, and the
+    expressions may read what source gives; no row if it gives none. The
+    statement is built once per model and shape."""
     meta = obj._meta
-    if meta.auto_field is None or obj.pk is None:
-        raise ValueError("insert_reserved() is for a new row whose automatic key was reserved")
+    if meta.auto_field is None:
+        raise ValueError("insert_computed() is for a new row with an automatic key")
+    reserved = obj.pk is not None
 
     def build(shape: _Shape, connection) -> str:
         quote = connection.ops.quote_name
-        selects = [computed.get(f.column or "", "%s") for f in shape.fields]
-        returning = ", ".join(quote(c) for c in computed)
         key = quote(meta.pk.column or "")
+        columns = [key] * reserved + shape.columns
+        values = ", ".join(["%s"] * reserved + [computed.get(f.column or "", "%s") for f in shape.fields])
+        returning = ", ".join([key] * (not reserved) + [quote(c) for c in computed])
         # Table and columns come from the model; expressions from the caller's code; every value is a parameter.
-        return (f"{prefix} INSERT INTO {shape.table} ({key}, {', '.join(shape.columns)})"  # noqa: S608
-                f" SELECT %s, {', '.join(selects)} FROM {source} RETURNING {returning}")
+        body = f"SELECT {values} FROM {source}" if source else f"VALUES ({values})"  # noqa: S608
+        return f"{prefix} INSERT INTO {shape.table} ({', '.join(columns)}) {body} RETURNING {returning}".lstrip()
 
     def arrange(shape: _Shape, values: list) -> list:
-        return [*prefix_params, obj.pk, *(v for f, v in zip(shape.fields, values, strict=True)
-                                          if f.column not in computed)]
+        return [*prefix_params, *[obj.pk] * reserved,
+                *(v for f, v in zip(shape.fields, values, strict=True) if f.column not in computed)]
 
-    row = _run(obj, ("insert_reserved", prefix, source, tuple(sorted(computed.items()))), build, using, arrange)
-    if row is not None:
-        _saved(obj, using)
-    return row
+    purpose = ("insert_computed", reserved, prefix, source, tuple(computed.items()))
+    row = _run(obj, purpose, build, using, arrange)
+    if row is None:
+        return None
+    if not reserved:
+        obj.pk, row = row[0], row[1:]
+    _saved(obj, using)
+    return tuple(row)
 
 
 def insert_all(objs: list[M], *, using: str = DEFAULT_DB_ALIAS) -> list[M]:

@@ -67,21 +67,14 @@ def exceeded(scope: str, ident: str, now: float | None = None) -> str | None:
 def first_exceeded(checks: list[tuple[str, str]], now: float | None = None) -> str | None:
     """`exceeded` for several (scope, identity) pairs in one cache round trip:
     the message of the first one at its limit, else None."""
-    now = now or time.time()
-    keyed = [(_key(scope, ident, limit(scope).seconds, now), limit(scope)) for scope, ident in checks]
-    counts = cache.get_many([k for k, _ in keyed])
-    for key, lim in keyed:
-        if counts.get(key, 0) >= lim.count:
-            return lim.message
-    return None
+    return at_the_door(check=checks, now=now).problem
 
 
 def count_within(scope: str, ident: str, now: float | None = None) -> str | None:
     """Count one more, then the Chinese message if that went past the limit,
     else None: `exceeded` and `hit` in one round trip, for a limit on attempts
     (a refused attempt counts too, which changes nothing: the window is full)."""
-    lim = limit(scope)
-    return lim.message if hit(scope, ident, now) > lim.count else None
+    return at_the_door(count=[(scope, ident)], now=now).problem
 
 
 def hit(scope: str, ident: str, now: float | None = None) -> int:
@@ -91,27 +84,7 @@ def hit(scope: str, ident: str, now: float | None = None) -> int:
 
 def hit_many(hits: list[tuple[str, str]], now: float | None = None) -> list[int]:
     """`hit` for several (scope, identity) pairs, in one round trip on Redis."""
-    now = now or time.time()
-    keyed = [(_key(scope, ident, limit(scope).seconds, now), limit(scope).seconds + 60) for scope, ident in hits]
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        # One round trip (Django's add + incr take four per counter): create each
-        # counter with its expiry if it is missing, then increment, in one MULTI/EXEC.
-        raws = [backend.make_and_validate_key(key) for key, _ in keyed]
-        pipe = backend._cache.get_client(raws[0], write=True).pipeline()
-        for raw, (_, timeout) in zip(raws, keyed, strict=True):
-            pipe.set(raw, 0, ex=timeout, nx=True)
-            pipe.incr(raw)
-        return [int(n) for n in pipe.execute()[1::2]]
-    counts = []
-    for key, timeout in keyed:
-        cache.add(key, 0, timeout=timeout)
-        try:
-            counts.append(cache.incr(key))
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=timeout)
-            counts.append(1)
-    return counts
+    return _round_trip(_keyed(hits, now), None, [])[0]
 
 
 @dataclass(frozen=True)
@@ -137,38 +110,56 @@ def at_the_door(*, count: Sequence[tuple[str, str]] = (), claim: Claim | None = 
     """`count_within` for `count`, the claim, and `exceeded` for `check`, in one
     round trip on Redis: a form post used to take four (the per-IP count, the
     challenge's add and get, the per-phone read), each ~0.1 ms of this process's
-    CPU in redis-py. Elsewhere the same calls one after another."""
+    CPU in redis-py."""
+    counted, checked = _keyed(count, now), _keyed(check, now)
+    counts, claimed, used = _round_trip(counted, claim, checked)
+    over = [lim.message for n, (_, lim) in zip(counts, counted, strict=True) if n > lim.count]
+    over += [lim.message for n, (_, lim) in zip(used, checked, strict=True) if n >= lim.count]
+    return Door(over[0] if over else None, claimed)
+
+
+def _keyed(pairs: Sequence[tuple[str, str]], now: float | None) -> list[tuple[str, Limit]]:
     now = now or time.time()
-    counted = [(_key(scope, ident, limit(scope).seconds, now), limit(scope)) for scope, ident in count]
-    checked = [(_key(scope, ident, limit(scope).seconds, now), limit(scope)) for scope, ident in check]
+    return [(_key(scope, ident, limit(scope).seconds, now), limit(scope)) for scope, ident in pairs]
+
+
+def _round_trip(counted: list[tuple[str, Limit]], claim: Claim | None,
+                checked: list[tuple[str, Limit]]) -> tuple[list[int], bool, list[int]]:
+    """Count each of `counted` (a counter lives a minute past its window), take
+    the claim, read each of `checked`: (the new counts, whether the claim is the
+    owner's, the counts read). On Redis one MULTI/EXEC (Django's add and incr
+    take four round trips per counter); on other caches the same, call by call."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         raws = [backend.make_and_validate_key(k) for k, _ in counted + checked]
-        claim_raw = backend.make_and_validate_key(claim.key) if claim else None
-        pipe = backend._cache.get_client(raws[0] if raws else claim_raw, write=True).pipeline(transaction=False)
+        claim_raw = backend.make_and_validate_key(claim.key) if claim is not None else ""
+        pipe = backend._cache.get_client(write=True).pipeline()
         for raw, (_, lim) in zip(raws, counted, strict=False):
-            pipe.set(raw, 0, ex=lim.seconds + 60, nx=True)
+            pipe.set(raw, 0, ex=lim.seconds + 60, nx=True)  # created with its expiry if missing
             pipe.incr(raw)
-        if claim is not None and claim_raw is not None:
+        if claim is not None:
             # The owner raw, not pickled like cache.add would: only this function reads it.
             pipe.set(claim_raw, claim.owner, ex=claim.seconds, nx=True)
             pipe.get(claim_raw)
         for raw in raws[len(counted):]:
             pipe.get(raw)
         replies = pipe.execute()
-        counts = [int(n) for n in replies[1:2 * len(counted):2]]
         rest = replies[2 * len(counted):]
-        claimed = claim is None or rest[1] == claim.owner.encode()
-        used = [int(n or 0) for n in rest[2 if claim is not None else 0:]]
-    else:
-        counts = hit_many(list(count), now) if count else []
-        claimed = claim is None or cache.add(claim.key, claim.owner, timeout=claim.seconds) \
-            or cache.get(claim.key) == claim.owner
-        got = cache.get_many([k for k, _ in checked])
-        used = [got.get(k, 0) for k, _ in checked]
-    over = [lim.message for n, (_, lim) in zip(counts, counted, strict=True) if n > lim.count]
-    over += [lim.message for n, (_, lim) in zip(used, checked, strict=True) if n >= lim.count]
-    return Door(over[0] if over else None, claimed)
+        return ([int(n) for n in replies[1:2 * len(counted):2]],
+                claim is None or rest[1] == claim.owner.encode(),
+                [int(n or 0) for n in rest[2 if claim is not None else 0:]])
+    counts = []
+    for key, lim in counted:
+        cache.add(key, 0, timeout=lim.seconds + 60)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=lim.seconds + 60)
+            counts.append(1)
+    claimed = claim is None or cache.add(claim.key, claim.owner, timeout=claim.seconds) \
+        or cache.get(claim.key) == claim.owner
+    got = cache.get_many([k for k, _ in checked]) if checked else {}
+    return counts, claimed, [got.get(k, 0) for k, _ in checked]
 
 
 def client_ip(request) -> str:
