@@ -78,20 +78,24 @@ def hidden(html: str, name: str) -> str:
 
 
 def solve(challenge: str) -> str:
-    """The browser's proof of work at C speed per hash: the challenge prefix is
-    hashed once and copied for each counter."""
-    from django.core import signing
+    """The browser's proof of work (static/js/portal.js) at C speed per hash: the
+    difficulty read from the challenge's payload as the browser reads it (no
+    signature check: that is the server's), the prefix hashed once and copied for
+    each counter, the leading zero bits checked on the digest's first bytes."""
+    import base64
+    import json
 
-    from xinfang.portal.challenge import SALT
-
-    bits = int(signing.loads(challenge, salt=SALT)["b"])
+    payload = challenge.split(":", 1)[0]
+    bits = int(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))).get("b", 16))
+    whole, rest = divmod(bits, 8)
+    zeros, top = bytes(whole), 0xFF >> rest  # the byte after the zero bytes must be <= top
     base = hashlib.sha256(f"{challenge}:".encode())
-    limit = 1 << (256 - bits)
     n = 0
     while True:
         h = base.copy()
         h.update(str(n).encode())
-        if int.from_bytes(h.digest(), "big") < limit:
+        d = h.digest()
+        if d[:whole] == zeros and (not rest or d[whole] <= top):
             return str(n)
         n += 1
 
