@@ -1,6 +1,6 @@
 """Rate limits on the shared Redis cache (production with more than one web
-process): counting is one MULTI/EXEC that creates the counter with its expiry,
-and several limits are read in one round trip. Needs a local Redis server."""
+process): counting is one pipelined round trip that creates the counter with
+its expiry, and several limits are read in the same one. Needs a local Redis server."""
 
 import socket
 
@@ -78,7 +78,7 @@ def test_at_the_door_counts_claims_and_checks_in_one_round_trip(redis_cache, set
     real = type(client.pipeline()).execute
 
     def counting(pipe, *args, **kwargs):
-        trips.append(len(pipe.command_stack))
+        trips.append((len(pipe.command_stack), pipe.transaction))
         return real(pipe, *args, **kwargs)
 
     import unittest.mock as mock
@@ -87,7 +87,7 @@ def test_at_the_door_counts_claims_and_checks_in_one_round_trip(redis_cache, set
         door = ratelimit.at_the_door(count=[("submit_ip", "10.0.0.1")], claim=ratelimit.Claim("pow:n1", "tok-a", 60),
                                      check=[("submit_phone", "idx")], now=now)
     assert door == ratelimit.Door(None, True)
-    assert trips == [5]  # SET NX + INCR, SET NX + GET, GET: one pipeline
+    assert trips == [(5, False)]  # SET NX + INCR, SET NX + GET, GET: one pipeline, no MULTI/EXEC
     # The same owner may take its claim again; another may not.
     assert ratelimit.at_the_door(claim=ratelimit.Claim("pow:n1", "tok-a", 60)).claimed
     assert not ratelimit.at_the_door(claim=ratelimit.Claim("pow:n1", "tok-b", 60)).claimed
@@ -99,6 +99,27 @@ def test_at_the_door_counts_claims_and_checks_in_one_round_trip(redis_cache, set
     assert ratelimit.used("submit_ip", "10.0.0.1", now) == 3
     raw = redis_cache.make_and_validate_key("pow:n1")
     assert 0 < client.ttl(raw) <= 60
+
+
+def test_concurrent_counts_are_exact_without_a_transaction(redis_cache):
+    """Requests counting the same limit at once (their SET NX and INCR
+    interleaved): every count is seen once, and the total is exact."""
+    import threading
+
+    now = 1_800_000_000.0
+    seen: list[int] = []
+
+    def count():
+        for _ in range(25):
+            seen.extend(ratelimit.hit_many([("sms_ip", "10.0.0.7")], now))
+
+    threads = [threading.Thread(target=count) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == list(range(1, 201))
+    assert ratelimit.used("sms_ip", "10.0.0.7", now) == 200
 
 
 def test_at_the_door_means_the_same_on_any_cache(settings):
