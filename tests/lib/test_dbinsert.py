@@ -191,3 +191,37 @@ def test_insert_computed_takes_a_column_from_an_expression_in_the_same_statement
     assert len(queries) == 1 and value == "k-42" and row.pk is not None and not row._state.adding
     stored = OutboxMessage.objects.get(pk=row.pk)
     assert (stored.dedupe_key, stored.template, stored.recipient) == ("k-42", "t", "13812345678")
+
+
+def test_insert_together_writes_rows_of_several_models_in_one_statement_on_postgresql():
+    """Rows of different models, as `insert` would write each: keys set, values
+    prepared (encryption, auto_now); on PostgreSQL one statement, elsewhere one
+    each. A row that breaks a constraint leaves none of them written."""
+    from django.db import IntegrityError, transaction
+
+    from xinfang.lib.dbinsert import insert_together
+    from xinfang.notifications.models import MessageTemplate
+
+    at = timezone.now()
+    first = OutboxMessage(template="t", recipient="13812345678", payload={"n": "一"}, dedupe_key="t1", created_at=at)
+    template = MessageTemplate(key="together", name="测试", body="正文")
+    second = OutboxMessage(template="t", dedupe_key="t2", created_at=at)
+    with CaptureQueriesContext(connection) as queries:
+        insert_together([first, template, second])
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 3)
+    assert None not in (first.pk, template.pk, second.pk) and first.pk != second.pk
+    assert not any(o._state.adding for o in (first, template, second))
+    row = OutboxMessage.objects.get(pk=first.pk)
+    assert (row.recipient, row.payload, row.created_at) == ("13812345678", {"n": "一"}, at)
+    assert MessageTemplate.objects.get(pk=template.pk).updated_at >= at
+    assert OutboxMessage.objects.get(pk=second.pk).dedupe_key == "t2"
+
+    fresh = OutboxMessage(template="t", dedupe_key="t3", created_at=at)
+    clash = OutboxMessage(template="t", dedupe_key="t1", created_at=at)  # the first's key again
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_together([fresh, clash])
+    assert not OutboxMessage.objects.filter(dedupe_key="t3").exists()
+    assert OutboxMessage.objects.count() == 2
+    with CaptureQueriesContext(connection) as queries:
+        insert_together([])
+    assert len(queries) == 0

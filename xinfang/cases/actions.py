@@ -1,15 +1,16 @@
 """Everything that writes a case. Each action is one transaction that writes its
 event with it; views and the API call these and nothing else."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
 from xinfang.lib.crypto import index_field
-from xinfang.lib.dbinsert import insert, insert_all, upsert
+from xinfang.lib.dbinsert import insert, insert_all, insert_together, upsert
 from xinfang.lib.text import index_text
 from xinfang.orgs.models import Org, Region
 from xinfang.rules import clocks
@@ -145,7 +146,9 @@ def _existing_submission(token: str | None) -> Submission | None:
 
 
 def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repeat: bool,
-                     new_case: bool = False) -> tuple[Submission, list[Petitioner]]:
+                     new_case: bool = False, with_links: Sequence[Model] = ()) -> tuple[Submission, list[Petitioner]]:
+    """The submission, its petitioners and their links to it and to the case;
+    `with_links`: other new rows of the case to write in the links' statement."""
     cf = reg.channel_fields
     sub = insert(Submission(
         case=case,
@@ -168,7 +171,7 @@ def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repea
     # A new submission has no petitioners yet: plain INSERTs, not add()'s work
     # (no m2m_changed receivers here). The same person given twice is one link.
     link = Submission.petitioners.through
-    insert_all([link(submission_id=sub.pk, petitioner_id=pk) for pk in dict.fromkeys(p.pk for p in people)])
+    sub_links = [link(submission_id=sub.pk, petitioner_id=pk) for pk in dict.fromkeys(p.pk for p in people)]
     if new_case:
         existing: set[int] = set()
         has_lead = False
@@ -185,7 +188,12 @@ def _make_submission(case: Case, reg: Registration, *, actor, org: Org, is_repea
                 is_representative=data.is_representative,
             ))
             existing.add(person.pk)
-    insert_all(links)
+    if len(sub_links) <= 1 and len(links) <= 1:  # one petitioner: every row in one statement
+        insert_together([*sub_links, *links, *with_links])
+    else:  # a group's many: one bulk INSERT per model
+        insert_all(sub_links)
+        insert_all(links)
+        insert_together(with_links)
     for upload, kind in reg.attachments:
         store_attachment(upload, case=case, submission=sub, kind=kind, actor=actor)
     return sub, people
@@ -262,8 +270,8 @@ def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = F
             case.number = next_case_number(case.numbering_region_id, year)
             insert(case)
             insert(CaseOrg(case=case, org=org, relation="registered"))  # made after the case has its id
-        sub, people = _make_submission(case, reg, actor=actor, org=org, is_repeat=False, new_case=True)
-        clocks.insert_first_clock(case, clock)
+        sub, people = _make_submission(case, reg, actor=actor, org=org, is_repeat=False, new_case=True,
+                                       with_links=[clocks.first_clock_row(case, clock)])
         if numbered_last:
             insert_numbered(case, year)
         event = record_event(

@@ -12,8 +12,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from xinfang.lib.dbinsert import insert
-
 from .calendar import LOCAL_TZ, Calendar, load_calendar, local_date
 from .deadlines import UNIT_TEXT, Due, compute_due
 from .kinds import OPEN_STATES, ClockKind, ClockState
@@ -136,12 +134,13 @@ def new_clock(kind: str, *, at: datetime, rule_set: str, amount: int | None = No
     return clock
 
 
-def insert_first_clock(case, clock: Clock) -> None:
-    """Save `new_clock`'s clock as the first of a case just created, whose
-    next_due_at the caller already set to `clock.due_at`: a new case has no
-    open clock to collide with, so no savepoint and no refresh."""
+def first_clock_row(case, clock: Clock) -> Clock:
+    """`new_clock`'s clock as the first of a case just created (its key known),
+    whose next_due_at the caller already set to `clock.due_at`, for the caller
+    to insert as a plain new row: a new case has no open clock to collide with,
+    so no savepoint and no refresh."""
     clock.case_id = case.pk
-    insert(clock)
+    return clock
 
 
 def start_clock(case, kind: str, *, at: datetime, rule_set: str | None = None, amount: int | None = None) -> Clock:
