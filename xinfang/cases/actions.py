@@ -270,8 +270,11 @@ def register_case(reg: Registration, *, actor, org: Org, token_checked: bool = F
             case.number = next_case_number(case.numbering_region_id, year)
             insert(case)
             insert(CaseOrg(case=case, org=org, relation="registered"))  # made after the case has its id
+        # The new case's first clock: no open clock to collide with, so a plain
+        # new row (no savepoint, no refresh), written with the petitioner's links.
+        clock.case_id = case.pk
         sub, people = _make_submission(case, reg, actor=actor, org=org, is_repeat=False, new_case=True,
-                                       with_links=[clocks.first_clock_row(case, clock)])
+                                       with_links=[clock])
         if numbered_last:
             insert_numbered(case, year)
         event = record_event(

@@ -130,18 +130,21 @@ def _returning_key(obj: Model, connection) -> str:
     return f" RETURNING {connection.ops.quote_name(meta.pk.column)}" if meta.auto_field is not None else ""
 
 
+def _insert_sql(obj: Model, shape: _Shape, connection) -> str:
+    """The plain INSERT of one new row of `shape`'s model, returning its
+    automatic key if it has one."""
+    # Table and columns come from the model; every value is a parameter.
+    return (f"INSERT INTO {shape.table} ({', '.join(shape.columns)})"  # noqa: S608
+            f" VALUES ({', '.join(['%s'] * len(shape.columns))}){_returning_key(obj, connection)}")
+
+
 def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
     """Save the new `obj` with one INSERT; returns `obj`. With an automatic key
     (unset) the INSERT returns it; a model whose key the caller chooses (a UUID)
     must have it set."""
     _new_row(obj)
 
-    def build(shape: _Shape, connection) -> str:
-        # Table and columns come from the model; every value is a parameter.
-        return (f"INSERT INTO {shape.table} ({', '.join(shape.columns)})"  # noqa: S608
-                f" VALUES ({', '.join(['%s'] * len(shape.columns))}){_returning_key(obj, connection)}")
-
-    row = _run(obj, "insert", build, using)
+    row = _run(obj, "insert", lambda shape, connection: _insert_sql(obj, shape, connection), using)
     if row is not None:
         obj.pk = row[0]
     _saved(obj, using)
@@ -275,24 +278,21 @@ def insert_together(objs: Sequence[Model], *, using: str = DEFAULT_DB_ALIAS) -> 
     and set on the objects. Elsewhere (SQLite has no INSERT in WITH) one
     `insert` each. A registration's link rows and first clock: one round trip
     and one statement to plan and execute instead of three."""
-    for obj in objs:
-        _new_row(obj)
     connection = connections[using]
     if connection.vendor != "postgresql" or len(objs) < 2:
         for obj in objs:
             insert(obj, using=using)
         return
+    for obj in objs:
+        _new_row(obj)
     shapes = [_shape(type(obj), connection) for obj in objs]
     kinds = tuple(type(obj) for obj in objs)
     sql = _TOGETHER.get(kinds)
     if sql is None:
         parts, keys = [], []
         for i, (obj, shape) in enumerate(zip(objs, shapes, strict=True)):
-            returning = _returning_key(obj, connection)
-            # Table and columns come from the model; every value is a parameter.
-            parts.append(f"r{i} AS (INSERT INTO {shape.table} ({', '.join(shape.columns)})"  # noqa: S608
-                         f" VALUES ({', '.join(['%s'] * len(shape.columns))}){returning})")
-            if returning:
+            parts.append(f"r{i} AS ({_insert_sql(obj, shape, connection)})")
+            if obj._meta.auto_field is not None:
                 keys.append(f"(SELECT {connection.ops.quote_name(obj._meta.pk.column or '')} FROM r{i})")  # noqa: S608 - the model's key column
         sql = _TOGETHER[kinds] = f"WITH {', '.join(parts)} SELECT {', '.join(keys) or '1'}"
     values = [v for obj, shape in zip(objs, shapes, strict=True) for v in _values(obj, shape, connection)]

@@ -134,15 +134,6 @@ def new_clock(kind: str, *, at: datetime, rule_set: str, amount: int | None = No
     return clock
 
 
-def first_clock_row(case, clock: Clock) -> Clock:
-    """`new_clock`'s clock as the first of a case just created (its key known),
-    whose next_due_at the caller already set to `clock.due_at`, for the caller
-    to insert as a plain new row: a new case has no open clock to collide with,
-    so no savepoint and no refresh."""
-    clock.case_id = case.pk
-    return clock
-
-
 def start_clock(case, kind: str, *, at: datetime, rule_set: str | None = None, amount: int | None = None) -> Clock:
     """Start the `kind` clock of a case at `at`, under the case's rule set unless
     given. `amount` sets the days where the assigner decides (交办报告) or
