@@ -24,7 +24,6 @@ BENCH_PORTAL_SWEEP=1 compares several on tracking and the baseline.
 """
 
 import hashlib
-import http.client
 import multiprocessing as mp
 import os
 import random
@@ -40,6 +39,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench.browser import Browser, FixedForm
 from bench.stats import pct
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,59 +93,14 @@ def solve(challenge: str) -> str:
     n = 0
     while True:
         h = base.copy()
-        h.update(str(n).encode())
+        h.update(_COUNTERS[n] if n < len(_COUNTERS) else str(n).encode())
         d = h.digest()
         if d[:whole] == zeros and (not rest or d[whole] <= top):
             return str(n)
         n += 1
 
 
-# --- a small keep-alive browser -------------------------------------------------------------------
-class Browser:
-    def __init__(self, port: int, source: str = "127.0.0.1"):
-        self.port, self.source, self.cookies, self.conn = port, source, {}, None
-
-    def move_to(self, source: str) -> None:
-        self.source, self.cookies = source, {}
-        self.close()
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, dict, str, float]:
-        from urllib.parse import urlencode
-
-        body = urlencode(form) if form is not None else None
-        headers = {"Host": "127.0.0.1", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) portal-bench"}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        t = time.perf_counter()
-        for attempt in range(2):  # a keep-alive connection the server closed: reconnect once
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
-                                                       source_address=(self.source, 0))
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                resp = self.conn.getresponse()
-                data = resp.read().decode("utf-8", "replace")
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
-                    http.client.CannotSendRequest):
-                self.close()
-                if attempt:
-                    raise
-                t = time.perf_counter()
-        ms = (time.perf_counter() - t) * 1000
-        for c in resp.msg.get_all("Set-Cookie") or []:
-            name, _, value = c.split(";", 1)[0].partition("=")
-            self.cookies[name.strip()] = value.strip()
-        if resp.getheader("Connection", "").lower() == "close":
-            self.close()
-        return resp.status, {"location": resp.getheader("Location", "")}, data, ms
+_COUNTERS = [str(n).encode() for n in range(1 << 12)]  # the counters an 8-bit challenge needs, encoded once
 
 
 # --- gunicorn ----------------------------------------------------------------------------------
@@ -447,6 +402,11 @@ def _submit_thread(port, ctx, wid, until, out):
            "tokens": [], "errors": {}}
     ip_n, done_here = 0, 0
     b = Browser(port, f"127.{ctx['octet']}.{wid}.1")
+    fixed = FixedForm({  # the same in every submission: encoded once
+        "address": "无锡市梁溪区崇安寺街道中山路100号", "title": "小区电梯停运三个月无人维修",
+        "content": "我们小区的电梯已经停运三个月，物业公司一直推诿，老人上下楼非常困难。",
+        "demands": "要求物业尽快修复电梯", "purpose": "claim", "category": ctx["category"],
+        "issue_address": "中山路100号", "pledge": "on"})
 
     def fail(kind: str, what: str):
         res[kind] += 1
@@ -478,16 +438,13 @@ def _submit_thread(port, ctx, wid, until, out):
                 ch = hidden(html, "pow_challenge")
                 token = hidden(html, "client_token")
                 birth = date(1950, 1, 1) + timedelta(days=rnd.randrange(20000))
-                form = {
+                form = fixed.with_fields({
                     "csrfmiddlewaretoken": csrf, "client_token": token, "pow_challenge": ch,
                     "pow_solution": solve(ch), "sms_code": _code_for(phone),
                     "name": rnd.choice(["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"]),
                     "id_number": make_id_number("320213", birth, rnd.randrange(1000)), "phone": phone,
-                    "address": "无锡市梁溪区崇安寺街道中山路100号", "title": "小区电梯停运三个月无人维修",
-                    "content": "我们小区的电梯已经停运三个月，物业公司一直推诿，老人上下楼非常困难。",
-                    "demands": "要求物业尽快修复电梯", "purpose": "claim", "category": ctx["category"],
-                    "issue_region": rnd.choice(ctx["regions"]), "issue_address": "中山路100号", "pledge": "on",
-                }
+                    "issue_region": rnd.choice(ctx["regions"]),
+                })
                 s, _, body, ms_post = b.request("POST", "/petition/", form)
                 # The answer is the receipt itself (its own address in Content-Location).
                 if s != 200 or "请抄写或拍照保存" not in body:
