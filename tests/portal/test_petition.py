@@ -264,6 +264,36 @@ def test_it_limits_petitions_per_phone_per_day(petitioner, settings):
     assert Case.objects.count() == 2
 
 
+def test_only_accepted_petitions_count_against_the_phones_daily_limit(petitioner, settings):
+    """The per-phone count is taken at the door and given back when the post
+    fails: wrong codes, a reused page, a retry of an accepted form."""
+    settings.PORTAL_RATE_LIMITS = {"submit_phone": (1, 86400)}
+    code = petitioner.get_code()
+    for _ in range(3):
+        assert petitioner.submit(code="000000" if code != "000000" else "111111").status_code == 400
+    first = petitioner.form()
+    first["sms_code"] = code
+    assert petitioner.client.post("/petition/", first).status_code == 200
+    assert petitioner.client.post("/petition/", first).status_code == 200  # a retry: the same receipt
+    PhoneVerification.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    resp = petitioner.submit(petitioner.form(title="第2件"))
+    assert resp.status_code == 429 and "该手机号码今日提交的信访事项已达1件" in resp.content.decode()
+    assert Case.objects.count() == 1
+
+
+def test_only_codes_sent_count_against_the_phones_code_limit(petitioner, client_factory, settings):
+    settings.PORTAL_RATE_LIMITS = {"sms_phone": (2, 86400)}
+    assert request_code(petitioner.client).status_code == 200
+    for _ in range(3):  # within the minute: refused, nothing sent, nothing counted
+        assert request_code(client_factory()).status_code == 429
+    PhoneVerification.objects.update(created_at=timezone.now() - timedelta(seconds=61))
+    assert request_code(client_factory()).status_code == 200
+    PhoneVerification.objects.update(created_at=timezone.now() - timedelta(seconds=61))
+    resp = request_code(client_factory())
+    assert resp.status_code == 429 and "获取验证码次数已达上限" in resp.json()["message"]
+    assert OutboxMessage.objects.filter(template="verification_code").count() == 2
+
+
 def test_it_limits_posts_per_ip_per_hour(petitioner, settings):
     settings.PORTAL_RATE_LIMITS = {"submit_ip": (3, 3600)}
     for _ in range(3):

@@ -3,8 +3,10 @@ process): counting is one pipelined round trip that creates the counter with
 its expiry, and several limits are read in the same one. Needs a local Redis server."""
 
 import socket
+import unittest.mock as mock
 
 import pytest
+import redis.connection
 from django.core.cache import caches
 
 from xinfang.portal import ratelimit
@@ -74,20 +76,20 @@ def test_at_the_door_counts_claims_and_checks_in_one_round_trip(redis_cache, set
     settings.PORTAL_RATE_LIMITS = {"submit_ip": (2, 3600), "submit_phone": (1, 86400)}
     now = 1_800_000_000.0
     client = redis_cache._cache.get_client(write=True)
-    trips = []
-    real = type(client.pipeline()).execute
+    ratelimit.at_the_door(check=[("track_ip", "warm")])  # the script loaded into Redis once
+    replies = []
+    real = redis.connection.AbstractConnection.read_response
 
-    def counting(pipe, *args, **kwargs):
-        trips.append((len(pipe.command_stack), pipe.transaction))
-        return real(pipe, *args, **kwargs)
+    def counting(conn, *args, **kwargs):
+        reply = real(conn, *args, **kwargs)
+        replies.append(reply)
+        return reply
 
-    import unittest.mock as mock
-
-    with mock.patch.object(type(client.pipeline()), "execute", counting):
+    with mock.patch.object(redis.connection.AbstractConnection, "read_response", counting):
         door = ratelimit.at_the_door(count=[("submit_ip", "10.0.0.1")], claim=ratelimit.Claim("pow:n1", "tok-a", 60),
                                      check=[("submit_phone", "idx")], now=now)
     assert door == ratelimit.Door(None, True)
-    assert trips == [(5, False)]  # SET NX + INCR, SET NX + GET, GET: one pipeline, no MULTI/EXEC
+    assert replies == [[1, 1, 0]]  # the count, the claim, the read: one command, one reply
     # The same owner may take its claim again; another may not.
     assert ratelimit.at_the_door(claim=ratelimit.Claim("pow:n1", "tok-a", 60)).claimed
     assert not ratelimit.at_the_door(claim=ratelimit.Claim("pow:n1", "tok-b", 60)).claimed
@@ -138,3 +140,25 @@ def test_at_the_door_means_the_same_on_any_cache(settings):
     ratelimit.at_the_door(count=[("submit_ip", "10.0.0.9")], now=now)
     assert ratelimit.at_the_door(count=[("submit_ip", "10.0.0.9")], now=now).problem == \
         ratelimit.limit("submit_ip").message
+
+
+@pytest.mark.parametrize("backend", ["redis", "locmem"])
+def test_held_counts_stop_concurrent_attempts_at_the_limit_and_can_be_given_back(backend, redis_cache, settings):
+    """`hold` counts before the attempt, so two at once cannot both pass the
+    last free place; release() gives a count back when the attempt fails."""
+    if backend == "locmem":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        caches["default"].clear()
+    settings.PORTAL_RATE_LIMITS = {"sms_phone": (2, 86400)}
+    now = 1_800_000_000.0
+    first = ratelimit.at_the_door(hold=[("sms_phone", "idx")], now=now)
+    second = ratelimit.at_the_door(hold=[("sms_phone", "idx")], now=now)
+    third = ratelimit.at_the_door(hold=[("sms_phone", "idx")], now=now)
+    assert (first.problem, second.problem) == (None, None) and len(first.held) == 1
+    assert third.problem == ratelimit.limit("sms_phone").message
+    ratelimit.release(third)  # refused: gives its count back
+    ratelimit.release(second)  # failed: gives its place back
+    assert ratelimit.used("sms_phone", "idx", now) == 1
+    assert ratelimit.at_the_door(hold=[("sms_phone", "idx")], now=now).problem is None
+    assert ratelimit.at_the_door(hold=[("sms_phone", "idx")], now=now).problem is not None
+    ratelimit.release(ratelimit.Door(None, True))  # nothing held: nothing to do

@@ -111,10 +111,21 @@ def registration(form: PetitionForm, *, source: str) -> Registration:
     )
 
 
-def check(form: PetitionForm, *, ip: str) -> sms.PhoneVerification | None:
+@dataclass(frozen=True)
+class Checked:
+    """A form that passed every check, with the door that holds its count
+    against the per-phone limit until the petition is accepted."""
+
+    verification: sms.PhoneVerification
+    door: ratelimit.Door
+
+
+def check(form: PetitionForm, *, ip: str) -> Checked | None:
     """Run every check; on failure put the Chinese message on the form and return None.
-    Every post counts against the per-IP limit, valid or not; the counting, the
-    challenge's single use and the per-phone limit share one cache round trip."""
+    Every post counts against the per-IP limit, valid or not; the per-phone limit
+    counts petitions accepted, so its count is held at the door and given back
+    unless one is. The counting, the challenge's single use and the per-phone
+    count share one cache round trip."""
     if not form.is_valid():
         problem = ratelimit.count_within("submit_ip", ip)
         if problem:
@@ -126,21 +137,38 @@ def check(form: PetitionForm, *, ip: str) -> sms.PhoneVerification | None:
     except challenge.ChallengeError as e:
         claim, refusal = None, str(e)
     door = ratelimit.at_the_door(count=[("submit_ip", ip)], claim=claim,
-                                 check=[("submit_phone", sms.phone_index(d["phone"]))] if claim else [])
-    if door.problem:
-        raise PetitionRefused(door.problem, status=429)
-    if claim is None or not door.claimed:
-        form.add_error(None, challenge.MSG_USED if claim else refusal)
-        return None
+                                 hold=[("submit_phone", sms.phone_index(d["phone"]))] if claim else [])
     try:
-        return sms.check_code(d["phone"], d["sms_code"], token=d["client_token"])
+        if door.problem:
+            raise PetitionRefused(door.problem, status=429)
+        if claim is None or not door.claimed:
+            form.add_error(None, challenge.MSG_USED if claim else refusal)
+            ratelimit.release(door)
+            return None
+        verification = sms.check_code(d["phone"], d["sms_code"], token=d["client_token"])
     except sms.CodeError as e:
         form.add_error("sms_code", str(e))
+        ratelimit.release(door)
         return None
+    except BaseException:
+        ratelimit.release(door)
+        raise
+    return Checked(verification, door)
 
 
-def submit(form: PetitionForm, verification, *, source: str) -> Accepted:
-    """Consume the code and register the case, in one transaction."""
+def submit(form: PetitionForm, checked: Checked, *, source: str) -> Accepted:
+    """Consume the code and register the case, in one transaction; the per-phone
+    count held at the door is kept only if this made a new case."""
+    accepted = None
+    try:
+        accepted = _register(form, checked.verification, source=source)
+        return accepted
+    finally:
+        if accepted is None or not accepted.created:
+            ratelimit.release(checked.door)
+
+
+def _register(form: PetitionForm, verification: sms.PhoneVerification, *, source: str) -> Accepted:
     reg = registration(form, source=source)
     token = reg.client_token or ""
     org = receiving_bureau(reg.issue_region)
@@ -162,5 +190,4 @@ def submit(form: PetitionForm, verification, *, source: str) -> Accepted:
         if done is None:
             raise
         return Accepted(done, created=False)
-    ratelimit.hit("submit_phone", sms.phone_index(form.cleaned_data["phone"]))
     return Accepted(sub, created=True)

@@ -64,23 +64,28 @@ def send_code(phone: str, *, ip: str, claim: ratelimit.Claim | None = None, now=
     as the limits are read (challenge.ChallengeError if it was someone else's)."""
     now = now or timezone.now()
     idx = phone_index(phone)
-    door = ratelimit.at_the_door(claim=claim, check=[("sms_ip", ip), ("sms_phone", idx)])
-    if not door.claimed:
-        raise challenge.ChallengeError(challenge.MSG_USED)
-    if door.problem:
-        raise CodeError(door.problem)
-    code = f"{secrets.randbelow(10**6):06d}"
-    saved = _save_with_message(
-        PhoneVerification(phone_index=idx, code_hash=_hash(phone, code), created_at=now, expires_at=now + CODE_TTL),
-        OutboxMessage(template="verification_code", recipient=phone, dedupe_key=DEDUPE_PREFIX, created_at=now,
-                      payload={"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}),
-    )
-    if not saved:  # one was sent less than RESEND_AFTER ago
-        last = latest(phone)
-        elapsed = now - last.created_at if last is not None else RESEND_AFTER
-        wait = max(int((RESEND_AFTER - elapsed).total_seconds()) + 1, 1)
-        raise CodeError(f"验证码已发送，请{wait}秒后再重新获取", wait=wait)
-    ratelimit.hit_many([("sms_ip", ip), ("sms_phone", idx)])
+    # The limits count codes sent: held at the door, given back if none is sent.
+    door = ratelimit.at_the_door(claim=claim, hold=[("sms_ip", ip), ("sms_phone", idx)])
+    try:
+        if not door.claimed:
+            raise challenge.ChallengeError(challenge.MSG_USED)
+        if door.problem:
+            raise CodeError(door.problem)
+        code = f"{secrets.randbelow(10**6):06d}"
+        saved = _save_with_message(
+            PhoneVerification(phone_index=idx, code_hash=_hash(phone, code), created_at=now,
+                              expires_at=now + CODE_TTL),
+            OutboxMessage(template="verification_code", recipient=phone, dedupe_key=DEDUPE_PREFIX, created_at=now,
+                          payload={"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}),
+        )
+        if not saved:  # one was sent less than RESEND_AFTER ago
+            last = latest(phone)
+            elapsed = now - last.created_at if last is not None else RESEND_AFTER
+            wait = max(int((RESEND_AFTER - elapsed).total_seconds()) + 1, 1)
+            raise CodeError(f"验证码已发送，请{wait}秒后再重新获取", wait=wait)
+    except BaseException:
+        ratelimit.release(door)
+        raise
     message = f"验证码已发送至 {mask_phone(phone)}，{int(CODE_TTL.total_seconds() // 60)}分钟内有效"
     if getattr(settings, "PORTAL_SMS_ECHO", False) and settings.DEBUG:
         # Embedded demo only: there is no SMS gateway, so show the code on screen.

@@ -33,11 +33,11 @@ def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[Submission
     if earlier is not None:  # a double click, a refresh, a retry after a timeout
         return earlier, 200
     try:
-        verification = check(form, ip=ratelimit.client_ip(request))
-        if verification is None:
+        checked = check(form, ip=ratelimit.client_ip(request))
+        if checked is None:
             return None, 400
         source = online_source(request.headers.get("User-Agent", ""), kiosk=kiosk)
-        accepted = submit(form, verification, source=source)
+        accepted = submit(form, checked, source=source)
     except PetitionRefused as e:
         form.add_error(None, str(e))
         return None, e.status
