@@ -1,11 +1,12 @@
 """The portal bench's keep-alive HTTP/1.1 client, written for its own CPU cost.
 
 The bench's clients run on the same 2 cores as the server, so every
-millisecond they spend is one the server does not get. http.client parses each
-response's headers with the email package and urlencode quotes every field
-again; those two were about half of the client's CPU per submission. This
-client reads the status line and the few headers it needs by splitting bytes,
-and a form's fixed fields are encoded once (FixedForm)."""
+microsecond they spend is one the server does not get. http.client parses each
+response's headers with the email package; this client reads the status line
+and the few headers it needs by splitting bytes, and a form's fixed fields are
+encoded once (FixedForm). Measured against http.client in one process, the same
+server: 114 → 106 µs of client CPU per empty response, 173 → 146 µs per
+petition form page; most of what is left is the kernel's loopback TCP."""
 
 import socket
 from urllib.parse import urlencode
