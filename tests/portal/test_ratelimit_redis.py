@@ -3,10 +3,8 @@ process): counting is one pipelined round trip that creates the counter with
 its expiry, and several limits are read in the same one. Needs a local Redis server."""
 
 import socket
-import unittest.mock as mock
 
 import pytest
-import redis.connection
 from django.core.cache import caches
 
 from xinfang.portal import ratelimit
@@ -76,20 +74,20 @@ def test_at_the_door_counts_claims_and_checks_in_one_round_trip(redis_cache, set
     settings.PORTAL_RATE_LIMITS = {"submit_ip": (2, 3600), "submit_phone": (1, 86400)}
     now = 1_800_000_000.0
     client = redis_cache._cache.get_client(write=True)
-    ratelimit.at_the_door(check=[("track_ip", "warm")])  # the script loaded into Redis once
-    replies = []
-    real = redis.connection.AbstractConnection.read_response
+    trips = []
+    real = type(client.pipeline()).execute
 
-    def counting(conn, *args, **kwargs):
-        reply = real(conn, *args, **kwargs)
-        replies.append(reply)
-        return reply
+    def counting(pipe, *args, **kwargs):
+        trips.append((len(pipe.command_stack), pipe.transaction))
+        return real(pipe, *args, **kwargs)
 
-    with mock.patch.object(redis.connection.AbstractConnection, "read_response", counting):
+    import unittest.mock as mock
+
+    with mock.patch.object(type(client.pipeline()), "execute", counting):
         door = ratelimit.at_the_door(count=[("submit_ip", "10.0.0.1")], claim=ratelimit.Claim("pow:n1", "tok-a", 60),
                                      check=[("submit_phone", "idx")], now=now)
     assert door == ratelimit.Door(None, True)
-    assert replies == [[1, 1, 0]]  # the count, the claim, the read: one command, one reply
+    assert trips == [(5, False)]  # SET NX + INCR, SET NX + GET, GET: one pipeline, no MULTI/EXEC
     # The same owner may take its claim again; another may not.
     assert ratelimit.at_the_door(claim=ratelimit.Claim("pow:n1", "tok-a", 60)).claimed
     assert not ratelimit.at_the_door(claim=ratelimit.Claim("pow:n1", "tok-b", 60)).claimed
@@ -162,3 +160,23 @@ def test_held_counts_stop_concurrent_attempts_at_the_limit_and_can_be_given_back
     assert ratelimit.at_the_door(hold=[("sms_phone", "idx")], now=now).problem is None
     assert ratelimit.at_the_door(hold=[("sms_phone", "idx")], now=now).problem is not None
     ratelimit.release(ratelimit.Door(None, True))  # nothing held: nothing to do
+
+
+def test_concurrent_held_attempts_never_pass_the_limit_together(redis_cache, settings):
+    import threading
+
+    settings.PORTAL_RATE_LIMITS = {"submit_phone": (3, 86400)}
+    now = 1_800_000_000.0
+    passed: list[bool] = []
+    start = threading.Barrier(8)
+
+    def attempt():
+        start.wait()
+        passed.append(ratelimit.at_the_door(hold=[("submit_phone", "idx")], now=now).problem is None)
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert passed.count(True) == 3

@@ -146,56 +146,39 @@ def _keyed(pairs: Sequence[tuple[str, str]], now: float | None) -> list[tuple[st
     return [(_key(scope, ident, limit(scope).seconds, now), limit(scope)) for scope, ident in pairs]
 
 
-# Counts each counted key (created with its expiry if missing), takes the claim
-# (the same owner may take it again), reads each checked key.
-# KEYS: the counted keys, the claim's key if there is one, the checked keys.
-# ARGV: how many are counted, 1 if there is a claim, each counted key's expiry,
-# then the claim's owner and expiry.
-_DOOR_LUA = """
-local counted, claims = tonumber(ARGV[1]), tonumber(ARGV[2])
-local out = {}
-for i = 1, counted do
-  redis.call('SET', KEYS[i], 0, 'EX', ARGV[2 + i], 'NX')
-  out[i] = redis.call('INCR', KEYS[i])
-end
-local claimed = 1
-if claims == 1 then
-  local key, owner = KEYS[counted + 1], ARGV[3 + counted]
-  if not redis.call('SET', key, owner, 'EX', ARGV[4 + counted], 'NX') and redis.call('GET', key) ~= owner then
-    claimed = 0
-  end
-end
-out[counted + 1] = claimed
-for i = counted + claims + 1, #KEYS do
-  out[#out + 1] = tonumber(redis.call('GET', KEYS[i]) or '0')
-end
-return out
-"""
-_door_script = None  # redis-py's Script: EVALSHA, loading the script again if Redis lost it
-
-
 def _round_trip(counted: list[tuple[str, Limit]], claim: Claim | None,
                 checked: list[tuple[str, Limit]]) -> tuple[list[int], bool, list[int]]:
     """Count each of `counted` (a counter lives a minute past its window), take
     the claim, read each of `checked`: (the new counts, whether the claim is the
-    owner's, the counts read). On Redis one script, run atomically (Django's add
-    and incr take four round trips per counter; a pipeline of the same commands,
-    one reply each, cost redis-py ~160 µs per call here against ~130 µs for one
-    EVALSHA); on other caches the same, call by call."""
-    global _door_script
+    owner's, the counts read). On Redis one pipeline (Django's add and incr
+    take four round trips per counter); on other caches the same, call by call.
+
+    The pipeline is not a MULTI/EXEC transaction: each command is atomic on its
+    own and nothing here needs them isolated from other clients' (another
+    request's increment between this SET NX and INCR counts as it should; a
+    claim once set is only read back). A transaction cost two more commands and
+    a QUEUED reply per command, ~40% of redis-py's work for the round trip.
+    A Lua script doing the same (one EVALSHA, one reply) cost this process
+    ~30 µs less per call but Redis ~28 µs more: no gain on a shared machine."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        client = backend._cache.get_client(write=True)
-        if _door_script is None:
-            _door_script = client.register_script(_DOOR_LUA)
-        keys = [backend.make_and_validate_key(k) for k, _ in counted]
-        args: list = [len(counted), 1 if claim is not None else 0, *(lim.seconds + 60 for _, lim in counted)]
+        raws = [backend.make_and_validate_key(k) for k, _ in counted + checked]
+        claim_raw = backend.make_and_validate_key(claim.key) if claim is not None else ""
+        pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
+        for raw, (_, lim) in zip(raws, counted, strict=False):
+            pipe.set(raw, 0, ex=lim.seconds + 60, nx=True)  # created with its expiry if missing
+            pipe.incr(raw)
         if claim is not None:
-            keys.append(backend.make_and_validate_key(claim.key))
-            args += [claim.owner, claim.seconds]  # the owner raw, not pickled like cache.add would
-        keys += [backend.make_and_validate_key(k) for k, _ in checked]
-        replies = _door_script(keys=keys, args=args, client=client)
-        return replies[:len(counted)], replies[len(counted)] == 1, replies[len(counted) + 1:]
+            # The owner raw, not pickled like cache.add would: only this function reads it.
+            pipe.set(claim_raw, claim.owner, ex=claim.seconds, nx=True)
+            pipe.get(claim_raw)
+        for raw in raws[len(counted):]:
+            pipe.get(raw)
+        replies = pipe.execute()
+        rest = replies[2 * len(counted):]
+        return ([int(n) for n in replies[1:2 * len(counted):2]],
+                claim is None or rest[1] == claim.owner.encode(),
+                [int(n or 0) for n in rest[2 if claim is not None else 0:]])
     counts = []
     for key, lim in counted:
         cache.add(key, 0, timeout=lim.seconds + 60)
