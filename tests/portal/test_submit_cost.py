@@ -139,3 +139,39 @@ def test_an_sms_code_request_takes_one_statement_on_postgresql(client, category)
     again = client.post("/petition/sms-code/", {"phone": PHONE, "challenge": ch, "solution": challenge.solve(ch)})
     assert again.status_code == 429 and 0 < again.json()["wait"] <= 60
     assert PhoneVerification.objects.count() == 1 and OutboxMessage.objects.count() == 1
+
+
+def test_a_code_request_and_a_petition_take_one_redis_round_trip_each(settings, category, orgs, client_factory):
+    """The limits, the challenge's single use and the per-phone hold: one
+    pipeline per POST (the counts on success are not a second round trip)."""
+    import socket
+    from unittest import mock
+
+    from django.core.cache import caches
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = {"default": {"BACKEND": "xinfang.portal.redis_cache.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:6379/14"}}
+    caches["default"].clear()
+    from redis.client import Pipeline
+
+    real, trips = Pipeline.execute, []
+
+    def counting(pipe, *args, **kwargs):
+        trips.append(len(pipe.command_stack))
+        return real(pipe, *args, **kwargs)
+
+    petitioner = Petitioner(client_factory(), category)
+    data = petitioner.form()
+    try:
+        with mock.patch.object(Pipeline, "execute", counting):
+            data["sms_code"] = petitioner.get_code()
+            assert len(trips) == 1
+            assert petitioner.client.post("/petition/", data).status_code == 200
+            assert len(trips) == 2
+    finally:
+        caches["default"].clear()
+    assert Case.objects.count() == 1
