@@ -192,6 +192,25 @@ def test_it_does_not_show_a_receipt_for_someone_elses_token(petitioner, client_f
     assert resp.status_code == 400 and Case.objects.count() == 1
 
 
+def test_a_leaked_form_token_shows_no_one_elses_receipt(petitioner, client_factory, category):
+    """Someone with another's form token (and the page's solved challenge) and a
+    verified phone of their own gets a refusal, not that person's receipt."""
+    from .conftest import Petitioner
+
+    data = petitioner.form()
+    data["sms_code"] = petitioner.get_code()
+    mine = petitioner.client.post("/petition/", data)
+    assert mine.status_code == 200
+    stranger = Petitioner(client_factory(), category, phone="13900001111")
+    theirs = stranger.form(id_number=valid_id(2))
+    theirs |= {k: data[k] for k in ("client_token", "pow_challenge", "pow_solution")}
+    theirs["sms_code"] = stranger.get_code()
+    resp = stranger.client.post("/petition/", theirs)
+    assert resp.status_code == 400 and "该页面已经提交过" in resp.content.decode()
+    assert Case.objects.get().query_code not in resp.content.decode()
+    assert Case.objects.count() == 1 and "Content-Location" not in resp
+
+
 def test_it_opens_the_receipt_only_in_the_submitting_session(petitioner, client_factory):
     resp = petitioner.submit()
     url = resp["Content-Location"]

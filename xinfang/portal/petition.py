@@ -1,13 +1,14 @@
 """Submitting an online petition: every check, in order, then one registration.
 
-Order matters. A retry of a form already accepted goes straight back to its
-receipt (before any check that a first attempt has used up: the challenge,
-the SMS code, the limits). Then the cheap refusals (form validation, proof
-of work; the per-IP count, the challenge's single use and the per-phone limit
-in one cache round trip), then the SMS code, and last the
-one transaction that consumes the code and registers the case. Consuming the
-code locks its row, so a double click's second request waits for the first
-and then finds the submission it made: one case, never two."""
+Order matters. The cheap refusals first (form validation, proof of work; the
+per-IP count, the challenge's single use and the per-phone count in one cache
+round trip), then the SMS code, and last the one transaction that consumes the
+code and registers the case. Consuming the code locks its row, so a double
+click's second request waits for the first and then finds the submission it
+made: one case, never two. A retry refused on the way (its own petition
+reached a limit, its code expired since) is answered with its receipt by the
+view (views_petition.handle_post), which looks for the form's submission only
+then."""
 
 import re
 from dataclasses import dataclass
@@ -179,15 +180,17 @@ def _register(form: PetitionForm, verification: sms.PhoneVerification, *, source
                 if done is None:
                     raise PetitionRefused(sms.MSG_USED)
                 return Accepted(done, created=False)
-            # No need to look the token up again: a retry from the same phone was
-            # answered by earlier_submission, and a concurrent one waits on the
-            # code's row above. A token already used with another phone fails
-            # the unique insert, and the except below returns its submission.
+            # No need to look the token up first: a retry with this code waits on
+            # its row above and then finds its submission. A token already used
+            # fails the unique insert, and the except below looks again.
             sub = register_case(reg, actor=None, org=org, token_checked=True)
     except IntegrityError:
-        # The same token registered by a concurrent request (PostgreSQL): that one is ours.
-        done = Submission.objects.filter(client_token=token).first()
-        if done is None:
-            raise
-        return Accepted(done, created=False)
+        # The token registered by a concurrent request (PostgreSQL): ours if it has
+        # this phone among its petitioners; a leaked token shows no one else's receipt.
+        done = earlier_submission(token, form.cleaned_data["phone"])
+        if done is not None:
+            return Accepted(done, created=False)
+        if Submission.objects.filter(client_token=token).exists():
+            raise PetitionRefused(challenge.MSG_USED) from None
+        raise
     return Accepted(sub, created=True)

@@ -28,20 +28,28 @@ def form_context(form: PetitionForm, **extra) -> dict:
 
 def handle_post(request, form: PetitionForm, *, kiosk: bool) -> tuple[Submission | None, int]:
     """Shared by the web and kiosk forms: (the submission, 200), or (None, HTTP
-    status) with the errors on the form."""
-    earlier = earlier_submission(request.POST.get("client_token", ""), request.POST.get("phone", ""))
-    if earlier is not None:  # a double click, a refresh, a retry after a timeout
-        return earlier, 200
+    status) with the errors on the form.
+
+    A form already accepted (a double click, a refresh, a retry after a
+    timeout) is answered with its receipt. It is looked up only when a post is
+    not accepted as new: a retry that passes every check is told by the code's
+    row (petition.submit), and one refused on the way (a limit reached by the
+    petition itself, a code expired since) finds its submission here. A first
+    post, the common case, pays for no lookup."""
     try:
         checked = check(form, ip=ratelimit.client_ip(request))
-        if checked is None:
-            return None, 400
-        source = online_source(request.headers.get("User-Agent", ""), kiosk=kiosk)
-        accepted = submit(form, checked, source=source)
+        if checked is not None:
+            source = online_source(request.headers.get("User-Agent", ""), kiosk=kiosk)
+            return submit(form, checked, source=source).submission, 200
+        refusal, status = None, 400
     except PetitionRefused as e:
-        form.add_error(None, str(e))
-        return None, e.status
-    return accepted.submission, 200
+        refusal, status = str(e), e.status
+    earlier = earlier_submission(request.POST.get("client_token", ""), request.POST.get("phone", ""))
+    if earlier is not None:
+        return earlier, 200
+    if refusal:
+        form.add_error(None, refusal)
+    return None, status
 
 
 @generic_plans
