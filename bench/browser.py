@@ -9,6 +9,7 @@ server: 114 → 106 µs of client CPU per empty response, 173 → 146 µs per
 petition form page; most of what is left is the kernel's loopback TCP."""
 
 import socket
+import time
 from urllib.parse import urlencode
 
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) portal-bench"
@@ -43,8 +44,6 @@ class Browser:
     def request(self, method: str, path: str, form: dict | str | None = None) -> tuple[int, dict, str, float]:
         """(status, {"location": …}, body, milliseconds) for one request; `form` is
         a dict or an already encoded body (FixedForm.with_fields)."""
-        import time
-
         lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"User-Agent: {USER_AGENT}"]
         body = b""
         if form is not None:

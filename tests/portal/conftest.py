@@ -3,6 +3,7 @@ browser does (fresh token and challenge from the page, the SMS code read from
 the outbox) and the staff who answer through the engine."""
 
 import re
+import socket
 from dataclasses import dataclass
 
 import pytest
@@ -18,6 +19,15 @@ REPLY = {"outcome": "explain", "text": "经调查，已督促物业公司维修�
          "rights_notice": "如不服，可于30日内申请复查。"}
 DECISION = {"review_outcome": "uphold", "text": "维持原处理意见。", "legal_basis": "《信访工作条例》第三十五条",
             "rights_notice": "如不服，可于30日内申请复核。"}
+
+
+def redis_up() -> bool:
+    """A Redis server on 127.0.0.1:6379, for the tests that need a real one."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
 
 
 @pytest.fixture(autouse=True)

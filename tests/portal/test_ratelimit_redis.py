@@ -2,25 +2,17 @@
 process): counting is one pipelined round trip that creates the counter with
 its expiry, and several limits are read in the same one. Needs a local Redis server."""
 
-import socket
-
 import pytest
 from django.core.cache import caches
 
 from xinfang.portal import ratelimit
 
+from .conftest import redis_up
+
 REDIS = "redis://127.0.0.1:6379/15"
 
 
-def _redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _redis_up(), reason="no Redis server on 127.0.0.1:6379")
+pytestmark = pytest.mark.skipif(not redis_up(), reason="no Redis server on 127.0.0.1:6379")
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from xinfang.portal.petition import receiving_bureau
 from xinfang.rules.models import RuleSet
 from xinfang.rules.rulesets import rule_set_for
 
-from .conftest import PHONE, Petitioner, hidden, sms_challenge
+from .conftest import PHONE, Petitioner, hidden, redis_up, sms_challenge
 
 pytestmark = pytest.mark.django_db
 
@@ -145,14 +145,11 @@ def test_an_sms_code_request_takes_one_statement_on_postgresql(client, category)
 def test_a_code_request_and_a_petition_take_one_redis_round_trip_each(settings, category, orgs, client_factory):
     """The limits, the challenge's single use and the per-phone hold: one
     pipeline per POST (the counts on success are not a second round trip)."""
-    import socket
     from unittest import mock
 
     from django.core.cache import caches
 
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
+    if not redis_up():
         pytest.skip("no Redis server on 127.0.0.1:6379")
     settings.CACHES = {"default": {"BACKEND": "xinfang.portal.redis_cache.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:6379/14"}}

@@ -139,22 +139,20 @@ def check(form: PetitionForm, *, ip: str) -> Checked | None:
         claim, refusal = None, str(e)
     door = ratelimit.at_the_door(count=[("submit_ip", ip)], claim=claim,
                                  hold=[("submit_phone", sms.phone_index(d["phone"]))] if claim else [])
+    checked = None
     try:
         if door.problem:
             raise PetitionRefused(door.problem, status=429)
         if claim is None or not door.claimed:
             form.add_error(None, challenge.MSG_USED if claim else refusal)
-            ratelimit.release(door)
-            return None
-        verification = sms.check_code(d["phone"], d["sms_code"], token=d["client_token"])
+        else:
+            checked = Checked(sms.check_code(d["phone"], d["sms_code"], token=d["client_token"]), door)
     except sms.CodeError as e:
         form.add_error("sms_code", str(e))
-        ratelimit.release(door)
-        return None
-    except BaseException:
-        ratelimit.release(door)
-        raise
-    return Checked(verification, door)
+    finally:
+        if checked is None:  # refused: the held count goes back
+            ratelimit.release(door)
+    return checked
 
 
 def submit(form: PetitionForm, checked: Checked, *, source: str) -> Accepted:
