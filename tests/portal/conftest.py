@@ -4,7 +4,9 @@ the outbox) and the staff who answer through the engine."""
 
 import re
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -28,6 +30,24 @@ def redis_up() -> bool:
         return True
     except OSError:
         return False
+
+
+@contextmanager
+def redis_writes():
+    """The writes to Redis sockets made inside, each as the number of commands
+    it carried: a round trip is one write, however its commands were sent."""
+    from redis.connection import AbstractConnection
+
+    real, writes = AbstractConnection.send_packed_command, []
+
+    def counting(conn, command, *args, **kwargs):
+        chunks = [command] if isinstance(command, (bytes, str)) else command
+        data = b"".join(c.encode() if isinstance(c, str) else bytes(c) for c in chunks)
+        writes.append(len(re.findall(rb"(?:^|\r\n)\*\d+\r\n\$", data)))
+        return real(conn, command, *args, **kwargs)
+
+    with mock.patch.object(AbstractConnection, "send_packed_command", counting):
+        yield writes
 
 
 @pytest.fixture(autouse=True)

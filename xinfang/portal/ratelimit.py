@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+
+from .redis_cache import RedisCache
 
 BEIJING_OFFSET = 8 * 3600
 
@@ -131,10 +132,7 @@ def release(door: Door) -> None:
         return
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
-        for key in door.held:
-            pipe.decr(backend.make_and_validate_key(key))
-        pipe.execute()
+        backend.round_trip([("DECR", backend.make_key(key)) for key in door.held])
         return
     for key in door.held:
         with contextlib.suppress(ValueError):  # expired meanwhile: nothing left to give back
@@ -150,10 +148,11 @@ def _round_trip(counted: list[tuple[str, Limit]], claim: Claim | None,
                 checked: list[tuple[str, Limit]]) -> tuple[list[int], bool, list[int]]:
     """Count each of `counted` (a counter lives a minute past its window), take
     the claim, read each of `checked`: (the new counts, whether the claim is the
-    owner's, the counts read). On Redis one pipeline (Django's add and incr
-    take four round trips per counter); on other caches the same, call by call.
+    owner's, the counts read). On Redis one round trip (Django's add and incr
+    take four per counter; RedisCache.round_trip says why not a redis-py
+    pipeline); on other caches the same, call by call.
 
-    The pipeline is not a MULTI/EXEC transaction: each command is atomic on its
+    The commands are not a MULTI/EXEC transaction: each command is atomic on its
     own and nothing here needs them isolated from other clients' (another
     request's increment between this SET NX and INCR counts as it should; a
     claim once set is only read back). A transaction cost two more commands and
@@ -162,19 +161,18 @@ def _round_trip(counted: list[tuple[str, Limit]], claim: Claim | None,
     ~30 µs less per call but Redis ~28 µs more: no gain on a shared machine."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        raws = [backend.make_and_validate_key(k) for k, _ in counted + checked]
-        claim_raw = backend.make_and_validate_key(claim.key) if claim is not None else ""
-        pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
+        # Keys as the cache makes them (prefix, version), unvalidated: the
+        # validation warns of keys memcached would refuse, and these are ours.
+        raws = [backend.make_key(k) for k, _ in counted + checked]
+        commands: list[tuple] = []
         for raw, (_, lim) in zip(raws, counted, strict=False):
-            pipe.set(raw, 0, ex=lim.seconds + 60, nx=True)  # created with its expiry if missing
-            pipe.incr(raw)
+            commands += [("SET", raw, 0, "EX", lim.seconds + 60, "NX"), ("INCR", raw)]  # created with its expiry
         if claim is not None:
             # The owner raw, not pickled like cache.add would: only this function reads it.
-            pipe.set(claim_raw, claim.owner, ex=claim.seconds, nx=True)
-            pipe.get(claim_raw)
-        for raw in raws[len(counted):]:
-            pipe.get(raw)
-        replies = pipe.execute()
+            claim_raw = backend.make_key(claim.key)
+            commands += [("SET", claim_raw, claim.owner, "EX", claim.seconds, "NX"), ("GET", claim_raw)]
+        commands += [("GET", raw) for raw in raws[len(counted):]]
+        replies = backend.round_trip(commands)
         rest = replies[2 * len(counted):]
         return ([int(n) for n in replies[1:2 * len(counted):2]],
                 claim is None or rest[1] == claim.owner.encode(),
