@@ -1,7 +1,8 @@
 """Readable case numbers, unique per region and year: 320213-2026-000123."""
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
+from xinfang.lib import hotsql
 from xinfang.lib.dbinsert import insert_computed
 
 from .models import Case, CaseCounter
@@ -59,9 +60,7 @@ def next_case_number(region_code: str, year: int) -> str:
     transactions), so two registrations can never read the same value."""
 
     def take() -> tuple | None:
-        with connection.cursor() as cur:
-            cur.execute(f"{_TAKE} RETURNING last_value", [region_code, year])
-            return cur.fetchone()
+        return hotsql.fetchone(f"{_TAKE} RETURNING last_value", [region_code, year])
 
     return format_number(region_code, year, _with_counter(region_code, year, take)[0])
 

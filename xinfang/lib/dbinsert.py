@@ -19,6 +19,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model, fields
 from django.db.models.constants import OnConflict
 
+from . import hotsql
+
 M = TypeVar("M", bound=Model)
 
 
@@ -120,9 +122,7 @@ def _run(obj: Model, purpose: Hashable, build, using: str, arrange=None) -> tupl
     if sql is None:
         sql = shape.statements[purpose] = build(shape, connection)
     values = _values(obj, shape, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, arrange(shape, values) if arrange else values)
-        return cursor.fetchone() if cursor.description else None
+    return hotsql.fetchone(sql, arrange(shape, values) if arrange else values, using)
 
 
 def _returning_key(obj: Model, connection) -> str:
@@ -296,9 +296,7 @@ def insert_together(objs: Sequence[Model], *, using: str = DEFAULT_DB_ALIAS) -> 
                 keys.append(f"(SELECT {connection.ops.quote_name(obj._meta.pk.column or '')} FROM r{i})")  # noqa: S608 - the model's key column
         sql = _TOGETHER[kinds] = f"WITH {', '.join(parts)} SELECT {', '.join(keys) or '1'}"
     values = [v for obj, shape in zip(objs, shapes, strict=True) for v in _values(obj, shape, connection)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
+    row = hotsql.fetchone(sql, values, using)
     for obj, pk in zip([o for o in objs if o._meta.auto_field is not None], row or (), strict=False):
         obj.pk = pk
     for obj in objs:

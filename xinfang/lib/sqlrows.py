@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field
 
+from . import hotsql
+
 
 @dataclass
 class Statement:
@@ -39,9 +41,7 @@ class Statement:
 
     def all(self, params: Sequence) -> list:
         compiler, converters, row = self._prepare()
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+        rows = hotsql.fetchall(self.sql, params, self.using)
         if converters:
             rows = compiler.apply_converters(rows, converters)
         return [row._make(r) for r in rows]

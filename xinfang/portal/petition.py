@@ -13,12 +13,13 @@ then."""
 import re
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.utils import timezone
 
 from xinfang.cases.actions import PetitionerData, Registration, register_case
 from xinfang.cases.models import AttachmentKind, Channel, OnlineSource, Petitioner, Submission
 from xinfang.cases.special import bureaus_covering
+from xinfang.lib import hotsql
 from xinfang.lib.crypto import index_field
 from xinfang.lib.idcard import gender_of
 from xinfang.lib.phone import InvalidPhone, validate_phone
@@ -77,9 +78,7 @@ def earlier_submission(token: str, raw_phone: str) -> Submission | None:
         return None
     # The token (unique), with this phone among its petitioners. Written out: the
     # ORM spent longer building this join than the database spends running it.
-    with connection.cursor() as cursor:
-        cursor.execute(_EARLIER_SQL, [token, index_field(phone)])
-        row = cursor.fetchone()
+    row = hotsql.fetchone(_EARLIER_SQL, [token, index_field(phone)])
     return Submission.from_db(DEFAULT_DB_ALIAS, ["id"], [row[0]]) if row else None
 
 

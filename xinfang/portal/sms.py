@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from xinfang.lib import hotsql
 from xinfang.lib.crypto import index_field
 from xinfang.lib.dbinsert import insert_parts
 from xinfang.lib.masking import mask_phone
@@ -125,9 +126,7 @@ def _save_with_message(v: PhoneVerification, msg: OutboxMessage) -> bool:
               f" WHERE NOT EXISTS ({recent}) RETURNING id")
     m_part = f"INSERT INTO {m_table} ({', '.join(m_columns)}) SELECT {', '.join(m_selects)} FROM v"  # noqa: S608
     sql = f"WITH v AS ({v_part}) {m_part} RETURNING id, dedupe_key"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*v_values, v.phone_index, v.created_at - RESEND_AFTER, *m_values])
-        row = cursor.fetchone()
+    row = hotsql.fetchone(sql, [*v_values, v.phone_index, v.created_at - RESEND_AFTER, *m_values])
     if row is None:
         return False
     msg.pk, key = row
@@ -182,9 +181,7 @@ def consume(v: PhoneVerification, *, token: str, now=None) -> bool:
     False if it was already consumed (by this token: the caller finds that
     submission; by another: the caller refuses)."""
     now = now or timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(_CONSUME_SQL, [connection.ops.adapt_datetimefield_value(now), token, v.pk])
-        return cursor.rowcount == 1
+    return hotsql.rowcount(_CONSUME_SQL, [connection.ops.adapt_datetimefield_value(now), token, v.pk]) == 1
 
 
 # Written out, as the update() it replaces wrote it: one statement, on every petition.
