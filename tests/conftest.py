@@ -26,6 +26,20 @@ def _forget_process_caches():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _rate_limit_windows_held(monkeypatch):
+    """The portal's rate limits count in fixed windows (15 minutes, an hour, a
+    day): with the real clock, a test whose requests straddle a window's end
+    sees its count start again halfway. Each test counts in the window it
+    starts in; a test about windows passes its own `now`."""
+    import time
+
+    from xinfang.portal import ratelimit
+
+    start = time.time()
+    monkeypatch.setattr(ratelimit, "_clock", lambda: start)
+
+
 @pytest.fixture
 def orgs(db):
     from xinfang.demo.orgtree import build_org_tree
