@@ -63,7 +63,7 @@ typecheck: test-deps
 	SECRET_KEY=typecheck FIELD_ENCRYPTION_KEY=typecheck $(BIN)/mypy xinfang config
 
 # A venv made by another interpreter (PY changed) is made again, with its packages.
-PY_STAMP = $(VENV)/.made-by$(subst /,-,$(shell command -v $(PY)))
+PY_STAMP := $(VENV)/.made-by$(subst /,-,$(shell command -v $(PY)))
 $(PY_STAMP):
 	rm -rf $(VENV)
 	@# Debian's python3 makes venvs only with python3-venv (ensurepip) installed.

@@ -144,7 +144,11 @@ def release(door: Door) -> None:
 
 def _keyed(pairs: Sequence[tuple[str, str]], now: float | None) -> list[tuple[str, Limit]]:
     now = now or _clock()
-    return [(_key(scope, ident, limit(scope).seconds, now), limit(scope)) for scope, ident in pairs]
+    keyed = []
+    for scope, ident in pairs:
+        lim = limit(scope)  # settings merged and message formatted: once per pair
+        keyed.append((_key(scope, ident, lim.seconds, now), lim))
+    return keyed
 
 
 def _round_trip(counted: list[tuple[str, Limit]], claim: Claim | None,
